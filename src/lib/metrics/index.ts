@@ -1,0 +1,4 @@
+export * from './activations';
+export * from './binary';
+export * from './curves';
+export * from './multiclass';
