@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs';
+import { mulberry32, shuffleInPlace } from '../random';
+
+export interface Example {
+  id: string;
+  /** class index: 0/1 for binary, 0..N−1 otherwise */
+  label: number;
+}
+
+/** uint8 images (S×S each) → z-scored NHWC float tensor: x = (v/255 − mean) / std. */
+export function toInputTensor(images: Uint8Array[], size: number, mean: number, std: number): tf.Tensor4D {
+  const n = images.length;
+  const plane = size * size;
+  const out = new Float32Array(n * plane);
+  const scale = 1 / (255 * std);
+  const offset = mean / std;
+  for (let i = 0; i < n; i++) {
+    const img = images[i];
+    for (let p = 0; p < plane; p++) out[i * plane + p] = img[p] * scale - offset;
+  }
+  return tf.tensor4d(out, [n, size, size, 1]);
+}
+
+/**
+ * The order of training examples for one epoch, seeded by (seed, epoch). With oversampling the
+ * minority class is drawn with replacement until both classes are equally frequent.
+ */
+export function epochOrder(train: Example[], seed: number, epoch: number, oversample: boolean): Example[] {
+  const rng = mulberry32(seed * 1000003 + epoch);
+  let order = train.slice();
+  if (oversample) {
+    const byClass = new Map<number, Example[]>();
+    for (const e of train) byClass.set(e.label, [...(byClass.get(e.label) ?? []), e]);
+    const largest = Math.max(...[...byClass.values()].map((g) => g.length));
+    order = [];
+    for (const group of byClass.values()) {
+      order.push(...group);
+      for (let k = group.length; k < largest; k++) order.push(group[Math.floor(rng() * group.length)]);
+    }
+  }
+  return shuffleInPlace(order, rng);
+}
+
+export function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** negatives / positives over the training split (1 when either is absent). */
+export function autoPosWeight(train: Example[]): number {
+  const pos = train.filter((e) => e.label === 1).length;
+  const neg = train.length - pos;
+  return pos > 0 && neg > 0 ? neg / pos : 1;
+}

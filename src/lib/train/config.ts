@@ -1,0 +1,73 @@
+import type { AugmentConfig } from '../model/augment';
+import { StudioError } from '../errors';
+
+export type Monitor = 'auc' | 'f1' | 'loss';
+
+export interface TrainConfig {
+  epochs: number;
+  batchSize: number;
+  /** square input side, px; equals the dataset's stored image size */
+  imageSize: number;
+  widthMultiplier: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  weightDecay: number;
+  /** BCE pos_weight; 'auto' = negatives / positives of the training split */
+  posWeight: number | 'auto';
+  imbalance: 'pos-weight' | 'oversample' | 'none';
+  augment: AugmentConfig;
+  seed: number;
+  /** epochs without improvement of `monitor` before stopping; 0 = never stop early */
+  patience: number;
+  monitor: Monitor;
+}
+
+/** The published recipe (RSNA pneumonia): 224 px, batch 64, Adam 1e-4, 30 epochs. */
+export const RECIPE: TrainConfig = {
+  epochs: 30,
+  batchSize: 64,
+  imageSize: 224,
+  widthMultiplier: 1,
+  lr: 1e-4,
+  beta1: 0.9,
+  beta2: 0.999,
+  weightDecay: 0,
+  posWeight: 'auto',
+  imbalance: 'pos-weight',
+  augment: {
+    enabled: true,
+    rotationDeg: 5,
+    translateFrac: 0.05,
+    scaleMin: 0.9,
+    scaleMax: 1.1,
+    cropAreaMin: 0.35,
+    cropAreaMax: 1,
+  },
+  seed: 1,
+  patience: 0,
+  monitor: 'auc',
+};
+
+/** What a software adapter (SwiftShader) can finish in minutes rather than days. */
+export const SMALL_MACHINE: Partial<TrainConfig> = {
+  epochs: 4,
+  batchSize: 16,
+  imageSize: 32,
+  widthMultiplier: 0.125,
+  lr: 3e-3,
+};
+
+export function validateConfig(c: TrainConfig): TrainConfig {
+  const bad = (what: string) => {
+    throw new StudioError('bad-config', what);
+  };
+  if (!Number.isInteger(c.epochs) || c.epochs < 1 || c.epochs > 1000) bad(`Epochs must be 1–1000, got ${c.epochs}.`);
+  if (!Number.isInteger(c.batchSize) || c.batchSize < 1 || c.batchSize > 1024) bad(`Batch size must be 1–1024, got ${c.batchSize}.`);
+  if (!Number.isInteger(c.imageSize) || c.imageSize < 32 || c.imageSize > 512) bad(`Image size must be 32–512 px, got ${c.imageSize}.`);
+  if (!(c.widthMultiplier > 0 && c.widthMultiplier <= 2)) bad(`Width multiplier must be in (0, 2], got ${c.widthMultiplier}.`);
+  if (!(c.lr > 0 && c.lr < 1)) bad(`Learning rate must be in (0, 1), got ${c.lr}.`);
+  if (c.posWeight !== 'auto' && !(c.posWeight > 0)) bad(`pos_weight must be positive or 'auto', got ${c.posWeight}.`);
+  if (!Number.isInteger(c.patience) || c.patience < 0) bad(`Patience must be a whole number ≥ 0, got ${c.patience}.`);
+  return c;
+}

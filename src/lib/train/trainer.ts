@@ -1,0 +1,156 @@
+/**
+ * The epoch loop: seeded order → batches streamed from the loader (the next one prefetched
+ * while the GPU works) → on-GPU augmentation → train step → validation → history, checkpoint,
+ * early stopping. Backend-agnostic: the caller has already chosen the tfjs backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ResNet } from '../model/resnet';
+import type { Adam } from '../model/adam';
+import { augmentBatch } from '../model/augment';
+import { trainStep } from '../model/train-step';
+import { StudioError } from '../errors';
+import { autoPosWeight, chunk, epochOrder, toInputTensor, type Example } from './batches';
+import { predictLogits, summarise, type PixelLoader } from './evaluate';
+import type { TrainConfig } from './config';
+
+export interface DataSource extends PixelLoader {
+  train: Example[];
+  val: Example[];
+}
+
+export interface StepProgress {
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  loss: number;
+  imagesPerSecond: number;
+  /** seconds left for the whole run at the current pace */
+  etaSeconds: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  valAccuracy: number;
+  valAuc: number;
+  valF1: number;
+  seconds: number;
+  imagesPerSecond: number;
+  /** live tfjs tensors after the epoch: must stay constant from epoch to epoch */
+  numTensors: number;
+  stepLosses: number[];
+}
+
+export interface TrainHooks {
+  onStep?(p: StepProgress): void;
+  onEpoch?(r: EpochRecord, history: EpochRecord[]): void | Promise<void>;
+  /** persist weights + optimizer after an epoch (the platform owns storage) */
+  checkpoint?(epoch: number, history: EpochRecord[], monitorValue: number): Promise<void>;
+  cancelled?(): boolean;
+  waitWhilePaused?(): Promise<void>;
+}
+
+export interface TrainOutcome {
+  history: EpochRecord[];
+  stoppedEarly: boolean;
+  cancelled: boolean;
+  posWeight: number;
+}
+
+export function monitorValue(r: EpochRecord, monitor: TrainConfig['monitor']): number {
+  return monitor === 'auc' ? r.valAuc : monitor === 'f1' ? r.valF1 : r.valLoss;
+}
+
+function improved(value: number, best: number, monitor: TrainConfig['monitor']): boolean {
+  if (Number.isNaN(value)) return false;
+  return Number.isNaN(best) || (monitor === 'loss' ? value < best : value > best);
+}
+
+export async function train(
+  model: ResNet,
+  optimizer: Adam,
+  data: DataSource,
+  cfg: TrainConfig,
+  hooks: TrainHooks = {},
+  resumeHistory: EpochRecord[] = [],
+): Promise<TrainOutcome> {
+  if (data.train.length === 0) throw new StudioError('empty-dataset', 'The training split is empty.');
+  const binary = model.config.numClasses === 1;
+  const posWeight =
+    cfg.imbalance === 'pos-weight' ? (cfg.posWeight === 'auto' ? autoPosWeight(data.train) : cfg.posWeight) : 1;
+  const loss = binary ? ({ kind: 'bce', posWeight } as const) : ({ kind: 'ce' } as const);
+  const history = resumeHistory.slice();
+  let best = NaN;
+  let sinceBest = 0;
+  for (const r of history) {
+    const v = monitorValue(r, cfg.monitor);
+    if (improved(v, best, cfg.monitor)) [best, sinceBest] = [v, 0];
+    else sinceBest++;
+  }
+  const size = model.config.inputSize;
+  const runStart = performance.now();
+  let imagesDone = 0;
+
+  for (let epoch = history.length + 1; epoch <= cfg.epochs; epoch++) {
+    const t0 = performance.now();
+    const batches = chunk(epochOrder(data.train, cfg.seed, epoch, cfg.imbalance === 'oversample'), cfg.batchSize);
+    const stepLosses: number[] = [];
+    let next = data.load(batches[0].map((e) => e.id));
+    for (let step = 0; step < batches.length; step++) {
+      await hooks.waitWhilePaused?.();
+      if (hooks.cancelled?.()) return { history, stoppedEarly: false, cancelled: true, posWeight };
+      const images = await next;
+      if (step + 1 < batches.length) next = data.load(batches[step + 1].map((e) => e.id));
+      const batch = batches[step];
+      const x = tf.tidy(() => {
+        const raw = toInputTensor(images, size, data.mean, data.std);
+        return cfg.augment.enabled ? augmentBatch(raw, cfg.augment, cfg.seed * 7919 + epoch * 131071 + step) : raw;
+      });
+      const y = binary ? tf.tensor2d(batch.map((e) => e.label), [batch.length, 1]) : tf.tensor1d(batch.map((e) => e.label), 'int32');
+      const { loss: stepLoss } = await trainStep(model, optimizer, x, y, loss);
+      x.dispose();
+      y.dispose();
+      if (!Number.isFinite(stepLoss)) {
+        throw new StudioError('internal', `Training diverged at epoch ${epoch}, step ${step + 1} (loss ${stepLoss}). Lower the learning rate.`);
+      }
+      stepLosses.push(stepLoss);
+      imagesDone += batch.length;
+      const elapsed = (performance.now() - runStart) / 1000;
+      const rate = imagesDone / Math.max(elapsed, 1e-6);
+      const remaining = (cfg.epochs - epoch) * data.train.length + (data.train.length - (step + 1) * cfg.batchSize);
+      hooks.onStep?.({
+        epoch,
+        step: step + 1,
+        stepsPerEpoch: batches.length,
+        loss: stepLoss,
+        imagesPerSecond: rate,
+        etaSeconds: Math.max(0, remaining) / rate,
+      });
+    }
+    const val = summarise(await predictLogits(model, data, data.val, cfg.batchSize), data.val, model.config.numClasses, posWeight);
+    const seconds = (performance.now() - t0) / 1000;
+    const record: EpochRecord = {
+      epoch,
+      trainLoss: stepLosses.reduce((a, b) => a + b, 0) / stepLosses.length,
+      valLoss: val.loss,
+      valAccuracy: val.accuracy,
+      valAuc: val.auc,
+      valF1: val.f1,
+      seconds,
+      imagesPerSecond: data.train.length / seconds,
+      numTensors: tf.memory().numTensors,
+      stepLosses,
+    };
+    history.push(record);
+    const value = monitorValue(record, cfg.monitor);
+    if (improved(value, best, cfg.monitor)) [best, sinceBest] = [value, 0];
+    else sinceBest++;
+    await hooks.checkpoint?.(epoch, history, value);
+    await hooks.onEpoch?.(record, history);
+    if (cfg.patience > 0 && sinceBest >= cfg.patience && epoch < cfg.epochs) {
+      return { history, stoppedEarly: true, cancelled: false, posWeight };
+    }
+  }
+  return { history, stoppedEarly: false, cancelled: false, posWeight };
+}

@@ -1,0 +1,167 @@
+/**
+ * IndexedDB schema (through idb). Version 1:
+ *   datasets     key id                      one record per imported (or demo) dataset
+ *   images       key id = `${datasetId}|${sourcePath}`, index byDataset   metadata only (small: listing,
+ *                splits and labels never load pixels)
+ *   pixels       key id (same as images)     the uint8 pixels (and demo lesion mask)
+ *   rejections   key id = `${datasetId}|${sourcePath}`, index byDataset   files refused, with reasons
+ *   runs         key id                      training runs: config, history, metrics, status
+ *   checkpoints  key id = `${runId}|${epoch}`, index byRun     weights + optimizer state
+ * Image ids derive from the source path, so re-importing the same folder overwrites instead
+ * of duplicating, and an interrupted import continues where it stopped.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Split } from '../lib/dataset/splits';
+import type { PixelSums } from '../lib/dataset/stats';
+import { StudioError } from '../lib/errors';
+
+export interface DatasetRecord {
+  id: string;
+  name: string;
+  source: 'demo' | 'folder';
+  createdAt: number;
+  /** side of the stored square images, px */
+  imageSize: number;
+  classes: string[];
+  status: 'importing' | 'ready';
+  imageCount: number;
+  rejectedCount: number;
+  /** mean/std of [0,1] pixels over the training split; present once status is ready */
+  stats?: { mean: number; std: number; trainSums: PixelSums };
+  /** images whose pixels also occur in another split (possible leakage), by source path */
+  leakage?: Array<{ a: string; b: string }>;
+  splitSeed: number;
+  splitFractions: [number, number, number];
+}
+
+export interface ImageRecord {
+  id: string;
+  datasetId: string;
+  sourcePath: string;
+  /** class index into DatasetRecord.classes, or -1 when unlabelled */
+  label: number;
+  split: Split;
+  /** split came from a train/ val/ test/ folder and is not re-drawn */
+  splitFixed: boolean;
+  /** grouping key for splits: PatientID, else StudyInstanceUID, else the file */
+  patientId: string;
+  format: string;
+  transferSyntax?: string;
+  originalWidth: number;
+  originalHeight: number;
+  contentHash: string;
+  sums: PixelSums;
+  textElements?: Array<[string, string, string]>;
+}
+
+export interface PixelRecord {
+  id: string;
+  /** imageSize × imageSize grey, row-major */
+  pixels: Uint8Array;
+  /** demo only: where the planted opacity is */
+  lesionMask?: Uint8Array;
+}
+
+export interface RejectionRecord {
+  id: string;
+  datasetId: string;
+  sourcePath: string;
+  code: string;
+  message: string;
+}
+
+export interface RunRecord {
+  id: string;
+  datasetId: string;
+  createdAt: number;
+  status: 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+  config: unknown;
+  history: unknown[];
+  backend?: unknown;
+  metrics?: unknown;
+}
+
+export interface CheckpointRecord {
+  id: string;
+  runId: string;
+  epoch: number;
+  /** safetensors bytes of the model state dict */
+  weights: Uint8Array;
+  /** safetensors bytes of Adam's m and v, with the step in `optimizerStep` */
+  optimizer: Uint8Array;
+  optimizerStep: number;
+  history: unknown[];
+  monitorValue: number;
+}
+
+interface StudioSchema extends DBSchema {
+  datasets: { key: string; value: DatasetRecord };
+  images: { key: string; value: ImageRecord; indexes: { byDataset: string } };
+  pixels: { key: string; value: PixelRecord };
+  rejections: { key: string; value: RejectionRecord; indexes: { byDataset: string } };
+  runs: { key: string; value: RunRecord; indexes: { byDataset: string } };
+  checkpoints: { key: string; value: CheckpointRecord; indexes: { byRun: string } };
+}
+
+export type StudioDb = IDBPDatabase<StudioSchema>;
+export const DB_NAME = 'cxr-studio';
+export const DB_VERSION = 1;
+
+let opened: Promise<StudioDb> | undefined;
+
+export function openStudioDb(): Promise<StudioDb> {
+  opened ??= openDB<StudioSchema>(DB_NAME, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('datasets', { keyPath: 'id' });
+        db.createObjectStore('images', { keyPath: 'id' }).createIndex('byDataset', 'datasetId');
+        db.createObjectStore('pixels', { keyPath: 'id' });
+        db.createObjectStore('rejections', { keyPath: 'id' }).createIndex('byDataset', 'datasetId');
+        db.createObjectStore('runs', { keyPath: 'id' }).createIndex('byDataset', 'datasetId');
+        db.createObjectStore('checkpoints', { keyPath: 'id' }).createIndex('byRun', 'runId');
+      }
+    },
+  });
+  return opened;
+}
+
+export function imageId(datasetId: string, sourcePath: string): string {
+  return `${datasetId}|${sourcePath}`;
+}
+
+/** Map IndexedDB's quota error to a message a person can act on. */
+export function storageError(e: unknown): StudioError {
+  const name = (e as { name?: string })?.name;
+  if (name === 'QuotaExceededError') {
+    return new StudioError(
+      'quota-exceeded',
+      'The browser refused to store more data (storage quota exhausted). Delete a dataset or free disk space; everything stored so far is kept.',
+    );
+  }
+  return new StudioError('storage-failed', `IndexedDB failed: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+/** Delete a dataset and everything that hangs off it, in one transaction. */
+export async function deleteDataset(db: StudioDb, datasetId: string): Promise<void> {
+  const tx = db.transaction(['datasets', 'images', 'pixels', 'rejections', 'runs', 'checkpoints'], 'readwrite');
+  const range = IDBKeyRange.only(datasetId);
+  for (const store of ['images', 'rejections'] as const) {
+    let cursor = await tx.objectStore(store).index('byDataset').openKeyCursor(range);
+    while (cursor) {
+      if (store === 'images') await tx.objectStore('pixels').delete(cursor.primaryKey);
+      await tx.objectStore(store).delete(cursor.primaryKey);
+      cursor = await cursor.continue();
+    }
+  }
+  const runs = await tx.objectStore('runs').index('byDataset').getAllKeys(range);
+  for (const runId of runs) {
+    let cursor = await tx.objectStore('checkpoints').index('byRun').openKeyCursor(IDBKeyRange.only(runId));
+    while (cursor) {
+      await tx.objectStore('checkpoints').delete(cursor.primaryKey);
+      cursor = await cursor.continue();
+    }
+    await tx.objectStore('runs').delete(runId);
+  }
+  await tx.objectStore('datasets').delete(datasetId);
+  await tx.done;
+}

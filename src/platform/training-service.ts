@@ -1,0 +1,276 @@
+/**
+ * The training worker's API: backend choice, model lifetime, training with checkpoints in
+ * IndexedDB, resume after a reload, evaluation and CAM. Runs in workers/train.worker.ts;
+ * progress reaches the page through comlink-proxied callbacks.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { createResNet18, forward, type ResNet } from '../lib/model/resnet';
+import { Adam } from '../lib/model/adam';
+import { exportStateDict, loadStateDict } from '../lib/model/state-dict';
+import { readSafetensors, writeSafetensors } from '../lib/model/safetensors';
+import { readPth } from '../lib/model/pth';
+import { classActivationMap, camToHeatmap } from '../lib/cam/cam';
+import { sigmoid, softmax } from '../lib/metrics';
+import { train, type EpochRecord, type StepProgress, type TrainOutcome } from '../lib/train/trainer';
+import { validateConfig, type TrainConfig } from '../lib/train/config';
+import { predictLogits, summarise } from '../lib/train/evaluate';
+import { toInputTensor } from '../lib/train/batches';
+import type { Split } from '../lib/dataset/splits';
+import { StudioError, toErrorData, type StudioErrorData } from '../lib/errors';
+import { initBackend, type BackendInfo, type BackendName } from './backend';
+import { openStoredDataset, type StoredDataset } from './dataset-source';
+import { openStudioDb, storageError, type RunRecord } from './db';
+
+export interface TrainEvents {
+  onStep(p: StepProgress): void;
+  onEpoch(r: EpochRecord): void;
+}
+
+export interface RunResult {
+  runId: string;
+  outcome?: TrainOutcome;
+  error?: StudioErrorData;
+}
+
+export interface Prediction {
+  id: string;
+  sourcePath: string;
+  patientId: string;
+  label: number;
+  logits: number[];
+  /** positive-class probability (binary) or max softmax probability */
+  probability: number;
+  predicted: number;
+}
+
+let backend: BackendInfo | undefined;
+let model: ResNet | undefined;
+let optimizer: Adam | undefined;
+let dataset: StoredDataset | undefined;
+let activeRun: RunRecord | undefined;
+let paused = false;
+let cancelRequested = false;
+let resumePaused: (() => void) | undefined;
+
+export async function init(order: BackendName[] = ['webgpu', 'webgl', 'cpu']): Promise<BackendInfo> {
+  backend ??= await initBackend(order);
+  return backend;
+}
+
+function numClassesFor(classes: string[]): number {
+  return classes.length <= 2 ? 1 : classes.length;
+}
+
+function freshModel(cfg: TrainConfig, classes: string[]): void {
+  model?.dispose();
+  optimizer?.dispose();
+  model = createResNet18({ widthMultiplier: cfg.widthMultiplier, numClasses: numClassesFor(classes), inputSize: cfg.imageSize }, cfg.seed);
+  optimizer = new Adam({ lr: cfg.lr, beta1: cfg.beta1, beta2: cfg.beta2, eps: 1e-8, weightDecay: cfg.weightDecay });
+}
+
+/** Optimizer state as one safetensors blob: keys "m.<param>" and "v.<param>". */
+async function saveCheckpoint(run: RunRecord, epoch: number, history: EpochRecord[], monitorValue: number): Promise<void> {
+  if (!model || !optimizer) return;
+  const weights = writeSafetensors(await exportStateDict(model));
+  const state = await optimizer.exportState();
+  const merged = new Map([...[...state.m].map(([k, v]) => [`m.${k}`, v] as const), ...[...state.v].map(([k, v]) => [`v.${k}`, v] as const)]);
+  const db = await openStudioDb();
+  try {
+    const tx = db.transaction(['checkpoints', 'runs'], 'readwrite');
+    const existing = await tx.objectStore('checkpoints').index('byRun').getAll(IDBKeyRange.only(run.id));
+    void tx.objectStore('checkpoints').put({
+      id: `${run.id}|${String(epoch).padStart(4, '0')}`,
+      runId: run.id,
+      epoch,
+      weights,
+      optimizer: writeSafetensors(merged),
+      optimizerStep: state.step,
+      history,
+      monitorValue,
+    });
+    // keep the newest checkpoint and the best one by the monitored metric
+    const cfg = run.config as TrainConfig;
+    const better = (a: number, b: number) => (cfg.monitor === 'loss' ? a < b : a > b);
+    const best = existing.reduce<(typeof existing)[number] | undefined>(
+      (b, c) => (!b || better(c.monitorValue, b.monitorValue) ? c : b),
+      undefined,
+    );
+    for (const c of existing) {
+      if (c === best && !better(monitorValue, c.monitorValue)) continue;
+      void tx.objectStore('checkpoints').delete(c.id);
+    }
+    run.history = history;
+    void tx.objectStore('runs').put(run);
+    await tx.done;
+  } catch (e) {
+    throw storageError(e);
+  }
+}
+
+async function runTraining(run: RunRecord, cfg: TrainConfig, events: TrainEvents, history: EpochRecord[]): Promise<RunResult> {
+  if (!model || !optimizer || !dataset) throw new StudioError('internal', 'Training started without a model.');
+  paused = false;
+  cancelRequested = false;
+  activeRun = run;
+  const db = await openStudioDb();
+  try {
+    const outcome = await train(
+      model,
+      optimizer,
+      { mean: dataset.mean, std: dataset.std, load: dataset.load, train: dataset.examples('train'), val: dataset.examples('val') },
+      cfg,
+      {
+        onStep: (p) => events.onStep(p),
+        onEpoch: (r) => events.onEpoch(r),
+        checkpoint: (epoch, h, value) => saveCheckpoint(run, epoch, h, value),
+        cancelled: () => cancelRequested,
+        waitWhilePaused: () => (paused ? new Promise<void>((r) => (resumePaused = r)) : Promise.resolve()),
+      },
+      history,
+    );
+    run.status = outcome.cancelled ? 'cancelled' : 'done';
+    run.history = outcome.history;
+    await db.put('runs', run);
+    return { runId: run.id, outcome };
+  } catch (e) {
+    run.status = 'failed';
+    await db.put('runs', run).catch(() => undefined);
+    return { runId: run.id, error: toErrorData(e) };
+  } finally {
+    activeRun = undefined;
+  }
+}
+
+export async function startTraining(datasetId: string, config: TrainConfig, events: TrainEvents, weights?: { name: string; bytes: Uint8Array }): Promise<RunResult> {
+  await init();
+  const cfg = validateConfig(config);
+  dataset = await openStoredDataset(datasetId);
+  if (cfg.imageSize !== dataset.record.imageSize) {
+    throw new StudioError('bad-config', `This dataset was imported at ${dataset.record.imageSize} px; train at that size or re-import.`);
+  }
+  freshModel(cfg, dataset.record.classes);
+  if (weights && model) {
+    const sd = weights.name.endsWith('.safetensors') ? readSafetensors(weights.bytes) : readPth(weights.bytes);
+    loadStateDict(model, sd, { adaptImageNet: true });
+  }
+  const run: RunRecord = {
+    id: `run-${Date.now().toString(36)}`,
+    datasetId,
+    createdAt: Date.now(),
+    status: 'running',
+    config: cfg,
+    history: [],
+    backend,
+  };
+  await (await openStudioDb()).put('runs', run);
+  return runTraining(run, cfg, events, []);
+}
+
+/** Continue an interrupted run (or add epochs to a finished one) from its newest checkpoint. */
+export async function resumeTraining(runId: string, events: TrainEvents, extraEpochs = 0): Promise<RunResult> {
+  await init();
+  const db = await openStudioDb();
+  const run = await db.get('runs', runId);
+  if (!run) throw new StudioError('internal', `Run ${runId} no longer exists.`);
+  const checkpoints = await db.getAllFromIndex('checkpoints', 'byRun', runId);
+  const latest = checkpoints.sort((a, b) => b.epoch - a.epoch)[0];
+  const cfg = { ...(run.config as TrainConfig) };
+  cfg.epochs += extraEpochs;
+  dataset = await openStoredDataset(run.datasetId);
+  freshModel(cfg, dataset.record.classes);
+  if (latest && model && optimizer) {
+    loadStateDict(model, readSafetensors(latest.weights), { adaptImageNet: false });
+    const merged = readSafetensors(latest.optimizer);
+    const pick = (prefix: string) => new Map([...merged].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    optimizer.importState({ step: latest.optimizerStep, m: pick('m.'), v: pick('v.') });
+  }
+  run.status = 'running';
+  run.config = cfg;
+  await db.put('runs', run);
+  return runTraining(run, cfg, events, (latest?.history as EpochRecord[]) ?? []);
+}
+
+export function pause(): void {
+  paused = true;
+}
+
+export function resume(): void {
+  paused = false;
+  resumePaused?.();
+  resumePaused = undefined;
+}
+
+export function cancel(): void {
+  cancelRequested = true;
+  resume();
+}
+
+export function isTraining(): boolean {
+  return activeRun !== undefined;
+}
+
+export async function predictSplit(split: Split): Promise<Prediction[]> {
+  if (!model || !dataset) throw new StudioError('internal', 'No trained model in this session: train or resume a run first.');
+  const metas = dataset.metas.filter((m) => m.split === split && m.label >= 0);
+  const examples = metas.map((m) => ({ id: m.id, label: m.label }));
+  const logits = await predictLogits(model, dataset, examples, 32);
+  return metas.map((m, i) => {
+    const l = Array.from(logits[i]);
+    const binary = l.length === 1;
+    const probs = binary ? [1 - sigmoid(l[0]), sigmoid(l[0])] : softmax(l);
+    const predicted = binary ? (probs[1] >= 0.5 ? 1 : 0) : probs.indexOf(Math.max(...probs));
+    return { id: m.id, sourcePath: m.sourcePath, patientId: m.patientId, label: m.label, logits: l, probability: binary ? probs[1] : probs[predicted], predicted };
+  });
+}
+
+export async function evaluateSplit(split: Split) {
+  const preds = await predictSplit(split);
+  const numClasses = model!.config.numClasses;
+  const cfg = activeRun?.config as TrainConfig | undefined;
+  return summarise(preds.map((p) => Float32Array.from(p.logits)), preds.map((p) => ({ id: p.id, label: p.label })), numClasses, cfg?.posWeight === 'auto' ? 1 : (cfg?.posWeight ?? 1));
+}
+
+export interface CamResult {
+  size: number;
+  pixels: Uint8Array;
+  /** [0,1] heat, size × size */
+  heat: Float32Array;
+  probability: number;
+  classIndex: number;
+}
+
+/** CAM of one stored image for the predicted class (for one logit: its negative for class 0). */
+export async function camForImage(imageId: string): Promise<CamResult> {
+  if (!model || !dataset) throw new StudioError('internal', 'No trained model in this session: train first.');
+  const [pixels] = await dataset.load([imageId]);
+  return camForPixels(pixels);
+}
+
+export async function camForPixels(pixels: Uint8Array): Promise<CamResult> {
+  if (!model || !dataset) throw new StudioError('internal', 'No trained model in this session: train first.');
+  const size = model.config.inputSize;
+  const m = model;
+  const { logits, features } = tf.tidy(() => forward(m, toInputTensor([pixels], size, dataset!.mean, dataset!.std), { training: false }));
+  const l = Array.from((await logits.data()) as Float32Array);
+  const binary = l.length === 1;
+  const p1 = sigmoid(l[0]);
+  const classIndex = binary ? (p1 >= 0.5 ? 1 : 0) : l.indexOf(Math.max(...l));
+  const cam = classActivationMap(features, m.params.get('fc.weight') as unknown as tf.Tensor2D, binary ? 0 : classIndex, binary && classIndex === 0 ? -1 : 1);
+  const camData = (await cam.data()) as Float32Array;
+  const camSize = features.shape[1];
+  logits.dispose();
+  features.dispose();
+  cam.dispose();
+  return {
+    size,
+    pixels,
+    heat: camToHeatmap(camData, camSize, size),
+    probability: binary ? p1 : softmax(l)[classIndex],
+    classIndex,
+  };
+}
+
+export function memory(): { numTensors: number; numBytes: number } {
+  const m = tf.memory();
+  return { numTensors: m.numTensors, numBytes: m.numBytes };
+}

@@ -1,0 +1,88 @@
+/**
+ * A fixed-size pool of comlink workers (hardwareConcurrency − 1, at least 1). Tasks queue until
+ * a worker is idle. A worker that crashes (uncaught error, wasm abort) rejects its task and is
+ * replaced, so the pool never shrinks.
+ */
+import { wrap, releaseProxy, type Remote } from 'comlink';
+
+interface Slot<Api> {
+  worker: Worker;
+  api: Remote<Api>;
+  busy: boolean;
+  fail?: (e: Error) => void;
+}
+
+export class WorkerPool<Api> {
+  private readonly slots: Slot<Api>[] = [];
+  private readonly waiting: Array<() => void> = [];
+  private closed = false;
+
+  constructor(
+    private readonly spawn: () => Worker,
+    readonly size = Math.max(1, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1),
+  ) {
+    for (let i = 0; i < size; i++) this.slots.push(this.makeSlot());
+  }
+
+  get workerCount(): number {
+    return this.slots.length;
+  }
+
+  private makeSlot(): Slot<Api> {
+    const worker = this.spawn();
+    const slot: Slot<Api> = { worker, api: wrap<Api>(worker), busy: false };
+    worker.addEventListener('error', (ev) => {
+      ev.preventDefault();
+      this.replace(slot, new Error(`Import worker crashed: ${ev.message || 'unknown error'}`));
+    });
+    return slot;
+  }
+
+  private replace(slot: Slot<Api>, reason: Error): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return;
+    slot.api[releaseProxy]();
+    slot.worker.terminate();
+    slot.fail?.(reason);
+    if (this.closed) return;
+    this.slots[i] = this.makeSlot();
+    this.wake();
+  }
+
+  private wake(): void {
+    this.waiting.shift()?.();
+  }
+
+  /** Run one task on the next idle worker. */
+  async run<T>(task: (api: Remote<Api>) => Promise<T>): Promise<T> {
+    for (;;) {
+      if (this.closed) throw new Error('Worker pool is closed.');
+      const slot = this.slots.find((s) => !s.busy);
+      if (slot) return this.runOn(slot, task);
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private async runOn<T>(slot: Slot<Api>, task: (api: Remote<Api>) => Promise<T>): Promise<T> {
+    slot.busy = true;
+    try {
+      return await new Promise<T>((resolve, reject) => {
+        slot.fail = reject;
+        task(slot.api).then(resolve, reject);
+      });
+    } finally {
+      slot.busy = false;
+      slot.fail = undefined;
+      this.wake();
+    }
+  }
+
+  terminate(): void {
+    this.closed = true;
+    for (const s of this.slots) {
+      s.api[releaseProxy]();
+      s.worker.terminate();
+    }
+    this.waiting.splice(0).forEach((w) => w());
+  }
+}

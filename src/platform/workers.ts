@@ -1,0 +1,22 @@
+/** The studio's workers: a pool for import, one dedicated worker for training. */
+import { wrap, type Remote } from 'comlink';
+import { WorkerPool } from './worker-pool';
+import type { ImportApi } from '../../workers/import.worker';
+import type { TrainingApi } from '../../workers/train.worker';
+
+let importPool: WorkerPool<ImportApi> | undefined;
+let training: Remote<TrainingApi> | undefined;
+
+export function getImportPool(): WorkerPool<ImportApi> {
+  importPool ??= new WorkerPool<ImportApi>(
+    () => new Worker(new URL('../../workers/import.worker.ts', import.meta.url), { type: 'module', name: 'import' }),
+  );
+  return importPool;
+}
+
+export function getTrainingWorker(): Remote<TrainingApi> {
+  training ??= wrap<TrainingApi>(
+    new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'training' }),
+  );
+  return training;
+}
