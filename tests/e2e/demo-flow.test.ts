@@ -1,0 +1,93 @@
+/**
+ * The walking skeleton in a real browser: demo → import workers → IndexedDB → training worker
+ * on WebGPU → metrics → CAM. Tiny configuration (SwiftShader is a CPU emulation).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foreignRequests, longTasks, openStudio, servePreview, type Served, type Session } from '../support/browser';
+
+const DEMO_COUNT = 64;
+
+describe('demo end to end', () => {
+  let served: Served;
+  let s: Session;
+
+  beforeAll(async () => {
+    served = await servePreview();
+    s = await openStudio(served.url);
+  });
+  afterAll(async () => {
+    await s?.close();
+    await served?.stop();
+  });
+
+  it('trains on the demo on webgpu and explains with CAM, without blocking or leaving localhost', async () => {
+    const { page } = s;
+    await page.waitForSelector('[data-testid="backend"][data-backend]:not([data-backend=""])', { timeout: 120_000 });
+    expect(await page.getAttribute('[data-testid="backend"]', 'data-backend')).toBe('webgpu');
+
+    await page.fill('[data-testid="demo-count"]', String(DEMO_COUNT));
+    await page.click('[data-testid="try-demo"]');
+    await page.waitForSelector('[data-testid="dataset-row"][data-status="ready"]', { timeout: 300_000 });
+    const stored = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('cxr-studio');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const count = (store: string) =>
+        new Promise<number>((resolve) => {
+          const req = db.transaction(store).objectStore(store).count();
+          req.onsuccess = () => resolve(req.result);
+        });
+      return { images: await count('images'), pixels: await count('pixels') };
+    });
+    expect(stored).toEqual({ images: DEMO_COUNT, pixels: DEMO_COUNT });
+    expect(await page.getAttribute('[data-testid="dataset-row"]', 'data-images')).toBe(String(DEMO_COUNT));
+
+    await page.fill('[data-testid="cfg-epochs"]', '3');
+    await page.fill('[data-testid="cfg-batch"]', '16');
+    await page.fill('[data-testid="cfg-width"]', '0.125');
+    await page.click('[data-testid="train"]');
+    await page.waitForSelector('[data-testid="train-status"][data-status="done"], [data-testid="train-status"][data-status="failed"]', { timeout: 800_000 });
+    const errorText = await page.locator('[data-testid="error"]').allTextContents();
+    expect(errorText).toEqual([]);
+    expect(await page.getAttribute('[data-testid="train-status"]', 'data-status')).toBe('done');
+
+    const losses = (await page.locator('[data-testid="history-row"]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-train-loss')))));
+    console.log('train loss per epoch:', losses.map((l) => l.toFixed(4)).join(' → '));
+    expect(losses).toHaveLength(3);
+    expect(losses[2]).toBeLessThan(losses[0]);
+
+    await page.waitForSelector('[data-testid="metrics"]');
+    const accuracy = await page.textContent('[data-testid="metric-accuracy"]');
+    const auc = await page.textContent('[data-testid="metric-auc"]');
+    console.log(`validation accuracy ${accuracy}, AUC ${auc}`);
+    expect(Number(accuracy)).toBeGreaterThanOrEqual(0);
+    expect(Number.isFinite(Number(accuracy))).toBe(true);
+    expect(Number.isFinite(Number(auc))).toBe(true);
+
+    await page.waitForFunction(() => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid="cam-canvas"]');
+      return !!c && c.width > 0;
+    });
+    const camSpread = await page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid="cam-canvas"]')!;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let min = 255;
+      let max = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        const v = d[i] + d[i + 1] + d[i + 2];
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+      return max - min;
+    });
+    expect(camSpread).toBeGreaterThan(30);
+
+    const tasks = await longTasks(page);
+    console.log(`main-thread long tasks: ${tasks.length}, longest ${Math.max(0, ...tasks).toFixed(0)} ms`);
+    expect(Math.max(0, ...tasks)).toBeLessThanOrEqual(200);
+    expect(s.consoleErrors).toEqual([]);
+    expect(foreignRequests(s.requests, served.url.replace(/\/$/, ''))).toEqual([]);
+  });
+});
