@@ -1,0 +1,182 @@
+import type { DataSet, Element } from 'dicom-parser';
+import { StudioError } from '../errors';
+import { decodeWithWasm, type CodecName } from './codecs';
+import { encapsulatedFirstFrame, nativeFirstFrame } from './frames';
+import type { PixelModule } from './pixel-module';
+import { decodeRle } from './rle';
+import type { TransferSyntax } from './transfer-syntax';
+
+export type IntegerSamples = Uint8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
+
+/** One decoded frame before any value transform: integer samples exactly as stored. */
+export interface RawFrame {
+  samples: IntegerSamples;
+  /** colour samples as R1R2…G1G2…B1B2… instead of R1G1B1R2… */
+  planar: boolean;
+  /** right shift that moves High Bit down to Bits Stored − 1 (native data only) */
+  shift: number;
+  /** photometric of the samples after decoding: JPEG and JPEG 2000 decoders already turn YBR into RGB */
+  photometric: string;
+}
+
+function readWords(bytes: Uint8Array, bitsAllocated: 16 | 32, littleEndian: boolean): Uint16Array | Uint32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bitsAllocated === 16) {
+    const out = new Uint16Array(bytes.length >> 1);
+    for (let i = 0; i < out.length; i++) out[i] = view.getUint16(i * 2, littleEndian);
+    return out;
+  }
+  const out = new Uint32Array(bytes.length >> 2);
+  for (let i = 0; i < out.length; i++) out[i] = view.getUint32(i * 4, littleEndian);
+  return out;
+}
+
+/** Bits Allocated 1: eight pixels per byte, least significant bit first (PS3.5 D.2). */
+function unpackBits(bytes: Uint8Array, count: number): Uint8Array {
+  const out = new Uint8Array(count);
+  for (let i = 0; i < count; i++) out[i] = (bytes[i >> 3] >> (i & 7)) & 1;
+  return out;
+}
+
+function nativeSamples(frame: Uint8Array, m: PixelModule, littleEndian: boolean): IntegerSamples {
+  const count = m.rows * m.columns * m.samplesPerPixel;
+  if (m.bitsAllocated === 1) return unpackBits(frame, count);
+  if (m.bitsAllocated === 8) return frame;
+  return readWords(frame, m.bitsAllocated as 16 | 32, littleEndian);
+}
+
+function littleEndianSamples(bytes: Uint8Array, bitsPerSample: number, signed: boolean): IntegerSamples {
+  if (bitsPerSample <= 8) return bytes;
+  const words = readWords(bytes, 16, true) as Uint16Array;
+  return signed ? new Int16Array(words.buffer) : words;
+}
+
+/** 8 when a JPEG stream's frame header (SOFn) says 8-bit precision, 12 or 16 otherwise; 0 if none found. */
+export function jpegPrecision(stream: Uint8Array): number {
+  let i = 2;
+  while (i + 4 < stream.length) {
+    if (stream[i] !== 0xff) return 0;
+    const marker = stream[i + 1];
+    if (marker === 0xff) {
+      i++;
+      continue;
+    }
+    const isFrameHeader = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isFrameHeader) return stream[i + 4];
+    i += 2 + ((stream[i + 2] << 8) | stream[i + 3]);
+  }
+  return 0;
+}
+
+interface JpegImageLike {
+  parse(data: Uint8Array): void;
+  colorTransform?: boolean;
+  width: number;
+  height: number;
+  getData16(width: number, height: number): Uint16Array;
+}
+
+/** JPEG Extended 12-bit: libjpeg-turbo's 8-bit build cannot, the pure-JS decoder from @abasb75/jpegjs can. */
+async function decodeJpeg12(stream: Uint8Array, m: PixelModule): Promise<Uint16Array> {
+  const mod = (await import('@abasb75/jpegjs')) as unknown as { default: new () => JpegImageLike };
+  const jpeg = new mod.default();
+  jpeg.parse(stream);
+  jpeg.colorTransform = false;
+  return jpeg.getData16(m.columns, m.rows);
+}
+
+async function decodeJpegLossless(stream: Uint8Array, m: PixelModule): Promise<IntegerSamples> {
+  const { Decoder } = await import('jpeg-lossless-decoder-js');
+  const bytesPerSample = m.bitsAllocated <= 8 ? 1 : 2;
+  const copy = stream.slice(); // the decoder reads from an ArrayBuffer and keeps no reference to ours
+  return new Decoder().decode(copy.buffer, 0, copy.length, bytesPerSample);
+}
+
+interface DecodedStream {
+  samples: IntegerSamples;
+  planar: boolean;
+}
+
+async function decodeWasm(codec: CodecName, stream: Uint8Array): Promise<DecodedStream> {
+  const { bytes, info, planar } = await decodeWithWasm(codec, stream);
+  return { samples: littleEndianSamples(bytes, info.bitsPerSample, info.isSigned === true), planar };
+}
+
+const interleaved = (samples: IntegerSamples): DecodedStream => ({ samples, planar: false });
+
+async function decodeCompressed(stream: Uint8Array, ts: TransferSyntax, m: PixelModule): Promise<DecodedStream> {
+  switch (ts.encoding) {
+    case 'jpeg-baseline':
+    case 'jpeg-extended':
+      return jpegPrecision(stream) > 8 ? interleaved(await decodeJpeg12(stream, m)) : decodeWasm('libjpeg-turbo', stream);
+    case 'jpeg-lossless':
+      return interleaved(await decodeJpegLossless(stream, m));
+    case 'jpeg-ls':
+      return decodeWasm('charls', stream);
+    case 'jpeg-2000':
+      return decodeWasm('openjpeg', stream);
+    case 'htj2k':
+      return decodeWasm('openjph', stream);
+    default:
+      throw new Error(`no decoder for ${ts.encoding}`);
+  }
+}
+
+function codecErrorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'string') return e;
+  if (typeof e === 'number') return `codec error ${e}`;
+  return String(e);
+}
+
+/** Decode the first frame of the Pixel Data element. Throws StudioError. */
+export async function decodeFirstFrame(
+  ds: DataSet,
+  pixel: Element,
+  m: PixelModule,
+  ts: TransferSyntax,
+  name: string,
+): Promise<RawFrame> {
+  const pixelCount = m.rows * m.columns;
+  const expected = pixelCount * m.samplesPerPixel;
+  if (ts.encoding === 'native' || ts.encoding === 'native-big-endian') {
+    if (pixel.encapsulatedPixelData) {
+      throw new StudioError('decode-failed', `${name}: Pixel Data is encapsulated although ${ts.name} is uncompressed.`);
+    }
+    const frame = nativeFirstFrame(ds, pixel, m, name);
+    return {
+      samples: nativeSamples(frame, m, ts.encoding === 'native'),
+      planar: m.planarConfiguration === 1,
+      shift: m.highBit + 1 - m.bitsStored,
+      photometric: m.photometric,
+    };
+  }
+  if (!pixel.encapsulatedPixelData) {
+    throw new StudioError('corrupt-compressed-stream', `${name}: ${ts.name} requires encapsulated Pixel Data, but it is stored as a plain value.`);
+  }
+  const stream = encapsulatedFirstFrame(ds, pixel, m, name);
+  let decoded: DecodedStream;
+  try {
+    if (ts.encoding === 'rle') {
+      const bytesPerSample = Math.ceil(m.bitsAllocated / 8);
+      const planes = decodeRle(stream, pixelCount, m.samplesPerPixel, bytesPerSample);
+      const native = bytesPerSample === 1 ? planes : readWords(planes, m.bitsAllocated as 16 | 32, true);
+      return { samples: native, planar: true, shift: 0, photometric: m.photometric };
+    }
+    decoded = await decodeCompressed(stream, ts, m);
+  } catch (e) {
+    if (e instanceof StudioError) throw new StudioError(e.code, `${name}: ${e.message}`);
+    throw new StudioError('corrupt-compressed-stream', `${name}: the ${ts.name} stream could not be decoded (${codecErrorMessage(e)}).`);
+  }
+  const { samples, planar } = decoded;
+  if (samples.length < expected) {
+    throw new StudioError(
+      'corrupt-compressed-stream',
+      `${name}: the ${ts.name} stream decoded to ${samples.length.toLocaleString('en-US')} samples, ` +
+        `but ${m.columns}×${m.rows}×${m.samplesPerPixel} = ${expected.toLocaleString('en-US')} were expected.`,
+    );
+  }
+  const codecConvertsColour = ts.encoding === 'jpeg-baseline' || ts.encoding === 'jpeg-extended' || ts.encoding === 'jpeg-2000' || ts.encoding === 'htj2k';
+  const photometric = m.samplesPerPixel === 3 && codecConvertsColour ? 'RGB' : m.photometric;
+  return { samples, planar, shift: 0, photometric };
+}

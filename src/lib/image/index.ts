@@ -1,0 +1,3 @@
+export { letterboxArea, resizeArea, toUint8 } from './resize';
+export { renderToModelSize, type ModelFit } from './model-input';
+export { decodeJpegGrey, decodePngGrey, type GreyRaster } from './raster';
