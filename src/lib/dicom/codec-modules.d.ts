@@ -3,6 +3,8 @@
 interface EmscriptenCodecOptions {
   locateFile?: (file: string, scriptDirectory: string) => string;
   wasmBinary?: ArrayBuffer | Uint8Array;
+  print?: (text: string) => void;
+  printErr?: (text: string) => void;
 }
 type EmscriptenCodecFactory = (options?: EmscriptenCodecOptions) => Promise<unknown>;
 

@@ -82,11 +82,13 @@ async function wasmOptionsForBrowser(spec: CodecSpec): Promise<EmscriptenCodecOp
 
 async function instantiate(name: CodecName): Promise<WasmDecoderClass> {
   const spec = SPECS[name];
-  const [{ default: factory }, options] = await Promise.all([
+  const [{ default: factory }, wasm] = await Promise.all([
     spec.factory(),
     isNode ? wasmOptionsForNode(spec) : wasmOptionsForBrowser(spec),
   ]);
-  const module = (await factory(options)) as Record<string, unknown>;
+  // OpenJPEG prints "[INFO] …" for every frame; keep codec chatter out of the console
+  const quiet = { print: () => {}, printErr: () => {} };
+  const module = (await factory({ ...wasm, ...quiet })) as Record<string, unknown>;
   const decoderClass = module[spec.className];
   if (typeof decoderClass !== 'function') throw new Error(`codec ${name} has no ${spec.className}`);
   return decoderClass as WasmDecoderClass;

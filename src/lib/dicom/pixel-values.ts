@@ -24,18 +24,29 @@ export type VoiTransform =
   | { kind: 'minmax' };
 
 /**
- * Integer samples → stored values: keep the Bits Stored bits below High Bit (dropping overlay bits above them),
- * then read them as two's complement when Pixel Representation is 1. E.g. 12-bit signed in 16 bits: 0x0FFF → −1.
+ * Integer samples → stored values.
+ * - Unsigned: keep the Bits Stored bits ending at High Bit, dropping anything above (e.g. retired overlay bits).
+ * - Signed: two's complement of the whole container (Bits Allocated wide), i.e. the file's own sign extension:
+ *   12-bit signed in 16 bits stored as 0xF800 is −2048. A value whose upper container bits are 0 stays
+ *   positive even if bit Bits Stored − 1 is set; this is how pydicom 2.3 + GDCM (the reference renderer) read it,
+ *   and the conformance files mlut_18 and JLSL_16_15_1_1F only match the reference that way.
  */
 export function storedValues(samples: IntegerSamples, count: number, bitsStored: number, signed: boolean, shift = 0): Float32Array {
   const out = new Float32Array(count);
+  if (signed) {
+    const containerRange = 2 ** (samples.BYTES_PER_ELEMENT * 8);
+    for (let i = 0; i < count; i++) {
+      const v = samples[i];
+      out[i] = v >= containerRange / 2 ? v - containerRange : v; // signed arrays pass through unchanged
+    }
+    return out;
+  }
   const range = 2 ** bitsStored;
-  const signBit = range / 2;
+  const divisor = 2 ** shift;
   for (let i = 0; i < count; i++) {
-    // floor/modulo instead of >>> and & so 32-bit values stay exact and negative codec output wraps correctly
-    let v = Math.floor(samples[i] / 2 ** shift) % range;
-    if (v < 0) v += range;
-    out[i] = signed && v >= signBit ? v - range : v;
+    // floor and modulo instead of >>> and & so 32-bit samples stay exact; a codec's negative output wraps
+    const v = Math.floor(samples[i] / divisor) % range;
+    out[i] = v < 0 ? v + range : v;
   }
   return out;
 }
