@@ -1,0 +1,4 @@
+export * from './csv';
+export * from './labels';
+export * from './splits';
+export * from './stats';
