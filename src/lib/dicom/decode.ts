@@ -1,7 +1,7 @@
 import type { DataSet, Element } from 'dicom-parser';
 import { StudioError } from '../errors';
 import { decodeWithWasm, type CodecName } from './codecs';
-import { encapsulatedFirstFrame, nativeFirstFrame } from './frames';
+import { encapsulatedFirstFrame, nativeFirstFrame, nativeSamplesPerPixel } from './frames';
 import type { PixelModule } from './pixel-module';
 import { decodeRle } from './rle';
 import type { TransferSyntax } from './transfer-syntax';
@@ -38,11 +38,25 @@ function unpackBits(bytes: Uint8Array, count: number): Uint8Array {
   return out;
 }
 
+/** Y1 Y2 Cb Cr per pixel pair → Y Cb Cr per pixel. */
+function expandYbr422(packed: IntegerSamples, pixelCount: number): IntegerSamples {
+  const out = new (packed.constructor as new (n: number) => IntegerSamples)(pixelCount * 3);
+  for (let pixel = 0; pixel < pixelCount; pixel++) {
+    const pair = (pixel >> 1) * 4;
+    out[pixel * 3] = packed[pair + (pixel & 1)];
+    out[pixel * 3 + 1] = packed[pair + 2];
+    out[pixel * 3 + 2] = packed[pair + 3];
+  }
+  return out;
+}
+
 function nativeSamples(frame: Uint8Array, m: PixelModule, littleEndian: boolean): IntegerSamples {
-  const count = m.rows * m.columns * m.samplesPerPixel;
-  if (m.bitsAllocated === 1) return unpackBits(frame, count);
-  if (m.bitsAllocated === 8) return frame;
-  return readWords(frame, m.bitsAllocated as 16 | 32, littleEndian);
+  const count = m.rows * m.columns * nativeSamplesPerPixel(m);
+  let samples: IntegerSamples;
+  if (m.bitsAllocated === 1) samples = unpackBits(frame, count);
+  else if (m.bitsAllocated === 8) samples = frame;
+  else samples = readWords(frame, m.bitsAllocated as 16 | 32, littleEndian);
+  return m.photometric === 'YBR_FULL_422' ? expandYbr422(samples, m.rows * m.columns) : samples;
 }
 
 function littleEndianSamples(bytes: Uint8Array, bitsPerSample: number, signed: boolean): IntegerSamples {
@@ -158,7 +172,8 @@ export async function decodeFirstFrame(
     const frame = nativeFirstFrame(ds, pixel, m, name);
     return {
       samples: nativeSamples(frame, m, ts.encoding === 'native'),
-      planar: m.planarConfiguration === 1,
+      // YBR_FULL_422 is always pixel-interleaved (PS3.3 C.7.6.3.1.3)
+      planar: m.planarConfiguration === 1 && m.photometric !== 'YBR_FULL_422',
       shift: m.highBit + 1 - m.bitsStored,
       photometric: m.photometric,
     };

@@ -2,9 +2,14 @@ import type { DataSet, Element, Fragment } from 'dicom-parser';
 import { StudioError } from '../errors';
 import type { PixelModule } from './pixel-module';
 
+/** Native YBR_FULL_422 stores two samples per pixel: Y1 Y2 Cb Cr for each pair of pixels (PS3.3 C.7.6.3.1.2). */
+export function nativeSamplesPerPixel(m: PixelModule): number {
+  return m.photometric === 'YBR_FULL_422' ? 2 : m.samplesPerPixel;
+}
+
 /** Bytes of one native (uncompressed) frame. */
 export function nativeFrameLength(m: PixelModule): number {
-  const bits = m.rows * m.columns * m.samplesPerPixel * m.bitsAllocated;
+  const bits = m.rows * m.columns * nativeSamplesPerPixel(m) * m.bitsAllocated;
   return Math.ceil(bits / 8);
 }
 
@@ -16,7 +21,7 @@ export function nativeFirstFrame(ds: DataSet, pixel: Element, m: PixelModule, na
     throw new StudioError(
       'pixel-data-too-short',
       `${name}: Pixel Data holds ${available.toLocaleString('en-US')} bytes but ${m.columns}×${m.rows} pixels × ` +
-        `${m.samplesPerPixel} sample(s) × ${m.bitsAllocated} bits need ${needed.toLocaleString('en-US')}.`,
+        `${nativeSamplesPerPixel(m)} sample(s) × ${m.bitsAllocated} bits need ${needed.toLocaleString('en-US')}.`,
     );
   }
   return ds.byteArray.subarray(pixel.dataOffset, pixel.dataOffset + needed);

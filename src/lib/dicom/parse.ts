@@ -63,6 +63,12 @@ export function parseDataSet(bytes: Uint8Array, name: string): DataSet {
     } as dicomParser.ParseDicomOptions);
   } catch (e) {
     if (e instanceof StudioError) throw new StudioError(e.code, `${name}: ${e.message}`);
+    // A file cut inside Pixel Data: keep what was read so the pixel stage can say how much is missing.
+    const partial = e && typeof e === 'object' && 'dataSet' in e ? (e as { dataSet?: DataSet }).dataSet : undefined;
+    if (partial?.elements.x7fe00010) {
+      if (part10) Object.assign(partial.elements, dicomParser.readPart10Header(bytes).elements);
+      return partial;
+    }
     const detail = parseFailureMessage(e);
     if (/0002,0010/.test(detail)) {
       throw new StudioError('not-dicom', `${name}: the DICOM header has no Transfer Syntax UID (0002,0010).`);

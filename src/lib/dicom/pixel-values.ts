@@ -42,6 +42,12 @@ export function storedValues(samples: IntegerSamples, count: number, bitsStored:
     return out;
   }
   const range = 2 ** bitsStored;
+  if (shift === 0 && samples.BYTES_PER_ELEMENT <= 2) {
+    // fast path for 8/16-bit containers: a bit mask (also wraps negative codec output)
+    const mask = range - 1;
+    for (let i = 0; i < count; i++) out[i] = samples[i] & mask;
+    return out;
+  }
   const divisor = 2 ** shift;
   for (let i = 0; i < count; i++) {
     // floor and modulo instead of >>> and & so 32-bit samples stay exact; a codec's negative output wraps

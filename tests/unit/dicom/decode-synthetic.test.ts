@@ -57,6 +57,23 @@ describe('native pixel data end to end', () => {
     expect(image.info.transferSyntax).toBe('1.2.840.10008.1.2');
   });
 
+  it('turns RGB (interleaved and planar) and native YBR_FULL_422 into grey', async () => {
+    const colour = { rows: 1, columns: 2, samplesPerPixel: 3 };
+    const planarFlag = { tag: [0x0028, 0x0006] as [number, number], vr: 'US', value: [1] };
+    // a red and a green pixel: R G B R G B interleaved, R R G G B B planar
+    const rgb = await renderImageFile(part10(EXPLICIT_LE, imageElements({ ...colour, photometric: 'RGB' }), nativePixelData(new Uint8Array([255, 0, 0, 0, 255, 0]))), 'rgb.dcm');
+    const planar = await renderImageFile(
+      part10(EXPLICIT_LE, imageElements({ ...colour, photometric: 'RGB', extra: [planarFlag] }), nativePixelData(new Uint8Array([255, 0, 0, 255, 0, 0]))),
+      'planar.dcm',
+    );
+    expect(Array.from(rgb.pixels)).toEqual([0.299, 0.587].map(Math.fround));
+    expect(Array.from(planar.pixels)).toEqual(Array.from(rgb.pixels));
+    expect(rgb.info.voi).toBe('none');
+    // Y1 Y2 Cb Cr = 0, 255, 128, 128: grey is Y
+    const ybr = await renderImageFile(part10(EXPLICIT_LE, imageElements({ ...colour, photometric: 'YBR_FULL_422' }), nativePixelData(new Uint8Array([0, 255, 128, 128]))), 'ybr.dcm');
+    expect(Array.from(ybr.pixels)).toEqual([0, 1]);
+  });
+
   it('lists text elements with keywords, as plain strings', async () => {
     const extra = [{ tag: [0x0010, 0x0010] as [number, number], vr: 'PN', value: '<b>Doe^Jane</b>' }];
     const image = await renderImageFile(part10(EXPLICIT_LE, imageElements({ rows: 1, columns: 2, extra }), nativePixelData(new Uint8Array([0, 255]))), 'x.dcm');
@@ -113,6 +130,11 @@ describe('refusals', () => {
   it('pixel-data-too-short', async () => {
     const bytes = part10(EXPLICIT_LE, imageElements({ rows: 4, columns: 4, bitsAllocated: 16 }), nativePixelData(new Uint8Array(10), 16));
     await expectRefused(bytes, 'pixel-data-too-short', /holds 10 bytes .* need 32/);
+  });
+  it('pixel-data-too-short for a file cut inside Pixel Data, truncated for one cut inside the header', async () => {
+    const whole = part10(EXPLICIT_LE, imageElements({ rows: 4, columns: 4, bitsAllocated: 16 }), nativePixelData(new Uint8Array(32), 16));
+    await expectRefused(whole.subarray(0, whole.length - 6), 'pixel-data-too-short', /holds 26 bytes .* need 32/);
+    await expectRefused(whole.subarray(0, 200), 'truncated', /cut short or damaged/);
   });
   it('unsupported-transfer-syntax names the syntax', async () => {
     const bytes = part10('1.2.840.10008.1.2.4.100', imageElements({ rows: 2, columns: 2 }), encapsulatedPixelData([new Uint8Array(8)]));

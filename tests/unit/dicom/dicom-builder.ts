@@ -63,7 +63,10 @@ export function implicitElement({ tag, vr, value }: ElementSpec): Uint8Array {
 
 /** Encapsulated Pixel Data (PS3.5 A.4): undefined length, Basic Offset Table item, one item per fragment. */
 export function encapsulatedPixelData(fragments: Uint8Array[], offsetTable: number[] = []): Uint8Array {
-  const item = (bytes: Uint8Array) => concat([u16(0xfffe), u16(0xe000), u32(bytes.length), bytes]);
+  const item = (bytes: Uint8Array) => {
+    const even = bytes.length % 2 ? concat([bytes, new Uint8Array(1)]) : bytes; // items have even length
+    return concat([u16(0xfffe), u16(0xe000), u32(even.length), even]);
+  };
   return concat([
     u16(0x7fe0),
     u16(0x0010),
