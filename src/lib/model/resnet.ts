@@ -1,0 +1,129 @@
+import * as tf from '@tensorflow/tfjs';
+import { StudioError } from '../errors';
+import { blockLayouts, internalShape, paramSpecs, stageWidths, type ParamSpec } from './architecture';
+import { initialValues } from './init';
+import { batchNorm2d, type BatchNormVariables } from './batchnorm';
+import { oihwToHwio } from './layout';
+
+export interface ResNetConfig {
+  widthMultiplier: number;
+  numClasses: number; // 1 = one binary logit; N >= 3 = N logits
+  inputSize: number; // square input side in pixels (any size >= 32 keeps layer4 at least 1x1)
+}
+
+export interface ResNet {
+  config: ResNetConfig;
+  /** torchvision key -> variable in internal layout (conv HWIO, fc.weight [out,in]); BN running stats and
+   * num_batches_tracked (int32 scalar) included as non-trainable variables. */
+  params: Map<string, tf.Variable>;
+  /** Keys of the trainable parameters, torchvision order. */
+  trainable: string[];
+  dispose(): void;
+}
+
+export function validateConfig(config: ResNetConfig): void {
+  const { widthMultiplier, numClasses, inputSize } = config;
+  if (!(widthMultiplier > 0) || !Number.isFinite(widthMultiplier))
+    throw new StudioError('bad-config', `width multiplier must be a positive number, got ${widthMultiplier}`);
+  if (!Number.isInteger(numClasses) || numClasses < 1 || numClasses === 2)
+    throw new StudioError('bad-config', `numClasses must be 1 (one binary logit) or >= 3, got ${numClasses}`);
+  if (!Number.isInteger(inputSize) || inputSize < 32)
+    throw new StudioError('bad-config', `input size must be an integer >= 32 pixels, got ${inputSize}`);
+}
+
+export function modelParamSpecs(config: ResNetConfig): ParamSpec[] {
+  return paramSpecs(config.widthMultiplier, config.numClasses);
+}
+
+export function createResNet18(config: ResNetConfig, seed: number): ResNet {
+  validateConfig(config);
+  const fcFanIn = stageWidths(config.widthMultiplier)[3];
+  const params = new Map<string, tf.Variable>();
+  modelParamSpecs(config).forEach((spec, index) => {
+    const values = initialValues(spec, fcFanIn, seed, index);
+    const internal = spec.kind === 'conv' ? oihwToHwio(values as Float32Array, spec.torchShape) : values;
+    const dtype = spec.kind === 'bn-count' ? 'int32' : 'float32';
+    // Unnamed variables: tfjs registers names globally, and several models may coexist.
+    params.set(spec.key, tf.variable(tf.tensor(internal, internalShape(spec), dtype), spec.trainable));
+  });
+  const trainable = modelParamSpecs(config)
+    .filter((s) => s.trainable)
+    .map((s) => s.key);
+  return {
+    config,
+    params,
+    trainable,
+    dispose: () => params.forEach((v) => v.dispose()),
+  };
+}
+
+function param(model: ResNet, key: string): tf.Variable {
+  const v = model.params.get(key);
+  if (!v) throw new StudioError('internal', `model has no parameter ${key}`);
+  return v;
+}
+
+/** Conv with torch's symmetric zero padding made explicit (tfjs 'same' pads differently at stride 2). */
+function conv(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pad: number): tf.Tensor4D {
+  const padded = pad > 0 ? tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) : x;
+  return tf.conv2d(padded, kernel, stride, 'valid');
+}
+
+function batchNorm(model: ResNet, prefix: string, x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+  const get = (name: string) => param(model, `${prefix}.${name}`);
+  const bn: BatchNormVariables = {
+    weight: get('weight'),
+    bias: get('bias'),
+    runningMean: get('running_mean'),
+    runningVar: get('running_var'),
+    numBatchesTracked: get('num_batches_tracked'),
+  };
+  return batchNorm2d(x, bn, training);
+}
+
+/** torchvision maxpool 3x3 s2 p1: padding never wins the max, so pad with -Infinity. */
+function maxPoolStem(x: tf.Tensor4D): tf.Tensor4D {
+  const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], -Infinity);
+  return tf.maxPool(padded, 3, 2, 'valid');
+}
+
+/** Everything up to and including layer4 (the CAM feature maps), NHWC. */
+export function backbone(model: ResNet, x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+  const size = model.config.inputSize;
+  if (x.rank !== 4 || x.shape[1] !== size || x.shape[2] !== size || x.shape[3] !== 1)
+    throw new StudioError('bad-config', `expected input [N,${size},${size},1], got [${x.shape.join(',')}]`);
+  let h = conv(x, param(model, 'conv1.weight') as tf.Tensor4D, 2, 3);
+  h = maxPoolStem(tf.relu(batchNorm(model, 'bn1', h, training)));
+  for (const blk of blockLayouts(model.config.widthMultiplier)) {
+    const p = blk.prefix;
+    let out = conv(h, param(model, `${p}.conv1.weight`) as tf.Tensor4D, blk.stride, 1);
+    out = tf.relu(batchNorm(model, `${p}.bn1`, out, training));
+    out = batchNorm(model, `${p}.bn2`, conv(out, param(model, `${p}.conv2.weight`) as tf.Tensor4D, 1, 1), training);
+    const identity = blk.hasDownsample
+      ? batchNorm(model, `${p}.downsample.1`, conv(h, param(model, `${p}.downsample.0.weight`) as tf.Tensor4D, blk.stride, 0), training)
+      : h;
+    h = tf.relu(out.add(identity)) as tf.Tensor4D;
+  }
+  return h;
+}
+
+/** Global average pool + fc (fc.weight kept as torch [out,in], hence the transposed matMul). */
+export function head(model: ResNet, features: tf.Tensor4D): tf.Tensor2D {
+  const pooled = tf.mean(features, [1, 2]) as tf.Tensor2D;
+  return tf.matMul(pooled, param(model, 'fc.weight') as tf.Tensor2D, false, true).add(param(model, 'fc.bias'));
+}
+
+/**
+ * x: NHWC, 1 channel, z-scored. Training mode updates the BN running stats (as a side effect, safe inside
+ * variableGrads). Intermediates are freed here; the caller disposes both outputs.
+ */
+export function forward(
+  model: ResNet,
+  x: tf.Tensor4D,
+  mode: { training: boolean },
+): { logits: tf.Tensor2D; features: tf.Tensor4D } {
+  return tf.tidy(() => {
+    const features = backbone(model, x, mode.training);
+    return { logits: head(model, features), features };
+  });
+}
