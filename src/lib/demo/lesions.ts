@@ -21,7 +21,7 @@ export function sampleOpacities(rng: Rng, anatomy: Anatomy): Opacity[] {
   const count = rng() < 0.35 ? 2 : 1;
   const opacities: Opacity[] = [];
   for (let i = 0; i < count; i++) {
-    const radius = uniform(rng, 0.07, 0.11);
+    const radius = uniform(rng, 0.08, 0.13);
     const lung = anatomy.lungs[rng() < 0.5 ? 0 : 1];
     // Rejection-sample a centre well inside the lung and clear of the heart shadow.
     let centreX = lung.centreX;
@@ -39,7 +39,7 @@ export function sampleOpacities(rng: Rng, anatomy: Anatomy): Opacity[] {
       centreX,
       centreY,
       radius,
-      strength: uniform(rng, 0.26, 0.36),
+      strength: uniform(rng, 0.3, 0.42),
       harmonics: [2, 3, 4, 5].map((k) => ({ amplitude: uniform(rng, 0.04, 0.2) / Math.sqrt(k - 1), phase: uniform(rng, 0, 2 * Math.PI) })),
       texture: valueNoise(rng, 20),
     });

@@ -64,7 +64,7 @@ describe('demo dataset over 200 images', () => {
         expect(lesionPixels).toBe(0);
         continue;
       }
-      // Radius 7–11 % of the image, core 0.8 r → about π(0.056)² ≈ 1 % of the pixels; allow for lobulation and clipping at the lung edge.
+      // Radius 8–13 % of the image, core 0.8 r → at least π(0.064)² ≈ 1.3 % of the pixels; allow for lobulation and clipping at the lung edge.
       expect(lesionPixels).toBeGreaterThan(0.004 * scene.pixels.length);
       scene.lesionMask.forEach((m, i) => {
         if (m) expect(scene.lungMask[i]).toBe(1);
