@@ -1,6 +1,7 @@
 import type { DataSet, Element } from 'dicom-parser';
 import { StudioError } from '../errors';
 import { decodeWithWasm, type CodecName } from './codecs';
+import { readJpegFrameHeader } from './jpeg-header';
 import { encapsulatedFirstFrame, nativeFirstFrame, nativeSamplesPerPixel } from './frames';
 import type { PixelModule } from './pixel-module';
 import { decodeRle } from './rle';
@@ -65,23 +66,6 @@ function littleEndianSamples(bytes: Uint8Array, bitsPerSample: number, signed: b
   return signed ? new Int16Array(words.buffer) : words;
 }
 
-/** 8 when a JPEG stream's frame header (SOFn) says 8-bit precision, 12 or 16 otherwise; 0 if none found. */
-export function jpegPrecision(stream: Uint8Array): number {
-  let i = 2;
-  while (i + 4 < stream.length) {
-    if (stream[i] !== 0xff) return 0;
-    const marker = stream[i + 1];
-    if (marker === 0xff) {
-      i++;
-      continue;
-    }
-    const isFrameHeader = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isFrameHeader) return stream[i + 4];
-    i += 2 + ((stream[i + 2] << 8) | stream[i + 3]);
-  }
-  return 0;
-}
-
 interface JpegImageLike {
   parse(data: Uint8Array): void;
   colorTransform?: boolean;
@@ -134,7 +118,7 @@ async function decodeCompressed(stream: Uint8Array, ts: TransferSyntax, m: Pixel
   switch (ts.encoding) {
     case 'jpeg-baseline':
     case 'jpeg-extended':
-      return jpegPrecision(stream) > 8 ? interleaved(await decodeJpeg12(stream, m)) : decodeWasm('libjpeg-turbo', stream);
+      return (readJpegFrameHeader(stream)?.precision ?? 8) > 8 ? interleaved(await decodeJpeg12(stream, m)) : decodeWasm('libjpeg-turbo', stream);
     case 'jpeg-lossless':
       return interleaved(await decodeJpegLossless(stream, m));
     case 'jpeg-ls':

@@ -2,6 +2,7 @@
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import { StudioError } from '../errors';
 import { decodeWithWasm } from '../dicom/codecs';
+import { readJpegFrameHeader } from '../dicom/jpeg-header';
 import { assertSaneDimensions } from '../dicom/pixel-module';
 import { colourToGrey } from '../dicom/pixel-values';
 
@@ -74,6 +75,8 @@ export function decodePngGrey(bytes: Uint8Array, name: string): GreyRaster {
 
 /** JPEG files through libjpeg-turbo (8-bit; YCbCr comes back as RGB). */
 export async function decodeJpegGrey(bytes: Uint8Array, name: string): Promise<GreyRaster> {
+  const header = readJpegFrameHeader(bytes);
+  if (header) assertSaneDimensions(header.rows, header.columns, name); // before the codec allocates
   let decoded: Awaited<ReturnType<typeof decodeWithWasm>>;
   try {
     decoded = await decodeWithWasm('libjpeg-turbo', bytes);

@@ -20,6 +20,12 @@ describe('PNG', () => {
     const image = await renderImageFile(png(2, 1, 1, new Uint16Array([65535, 13107]), 16), 'b.png');
     expect(Array.from(image.pixels)).toEqual([1, 0.2].map(Math.fround));
   });
+  it('1-bit grey: packed rows, most significant bit first', async () => {
+    // row 0: 1 0 1 → 0b1010_0000; row 1: 0 1 1 → 0b0110_0000
+    const bytes = encode({ width: 3, height: 2, channels: 1, depth: 1, data: new Uint8Array([0xa0, 0x60]) });
+    const image = await renderImageFile(bytes, 'bits.png');
+    expect(Array.from(image.pixels)).toEqual([1, 0, 1, 0, 1, 1]);
+  });
   it('RGB and RGBA: BT.601 luma, alpha ignored', async () => {
     const rgb = await renderImageFile(png(1, 1, 3, new Uint8Array([255, 255, 0])), 'c.png');
     const rgba = await renderImageFile(png(1, 1, 4, new Uint8Array([255, 255, 0, 7])), 'd.png');
@@ -53,5 +59,14 @@ describe.skipIf(!existsSync(cxrFile))('JPEG files (a JPEG baseline frame taken o
     const min = Math.min(...v);
     const max = Math.max(...v);
     v.forEach((x, i) => expect(asDicom.pixels[i]).toBeCloseTo((x - min) / (max - min), 5));
+  });
+});
+
+describe('JPEG safety', () => {
+  it('refuses a JPEG whose frame header claims absurd dimensions before decoding', async () => {
+    // SOI, SOF0 (length 11, precision 8, 65535 × 65535, 1 component), EOI
+    const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, 0xff, 0xff, 0xff, 0xff, 1, 1, 0x11, 0, 0xff, 0xd9]);
+    const error = await renderImageFile(bytes, 'huge.jpg').catch((e: unknown) => e);
+    expect((error as { code: string }).code).toBe('absurd-dimensions');
   });
 });
