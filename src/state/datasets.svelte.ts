@@ -2,7 +2,7 @@
 import { DEMO_DEFAULTS } from '../lib/demo/generate';
 import { parseLabelCsv, labelFromPath, classIndex, type LabelTable } from '../lib/dataset/labels';
 import { splitFromPath } from '../lib/dataset/splits';
-import { chunk } from '../lib/train/batches';
+import { chunk } from '../lib/chunk';
 import { StudioError } from '../lib/errors';
 import { deleteDataset, openStudioDb, type DatasetRecord, type RejectionRecord } from '../platform/db';
 import { getImportPool } from '../platform/workers';

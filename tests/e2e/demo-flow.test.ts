@@ -66,10 +66,7 @@ describe('demo end to end', () => {
     expect(Number.isFinite(Number(accuracy))).toBe(true);
     expect(Number.isFinite(Number(auc))).toBe(true);
 
-    await page.waitForFunction(() => {
-      const c = document.querySelector<HTMLCanvasElement>('[data-testid="cam-canvas"]');
-      return !!c && c.width > 0;
-    });
+    await page.waitForSelector('[data-testid="cam-canvas"]:not([data-drawn-for=""])', { timeout: 60_000 });
     const camSpread = await page.evaluate(() => {
       const c = document.querySelector<HTMLCanvasElement>('[data-testid="cam-canvas"]')!;
       const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
@@ -87,6 +84,7 @@ describe('demo end to end', () => {
     const tasks = await longTasks(page);
     console.log(`main-thread long tasks: ${tasks.length}, longest ${Math.max(0, ...tasks).toFixed(0)} ms`);
     expect(Math.max(0, ...tasks)).toBeLessThanOrEqual(200);
+    await page.screenshot({ path: '/tmp/cxr-studio-e2e.png', fullPage: true });
     expect(s.consoleErrors).toEqual([]);
     expect(foreignRequests(s.requests, served.url.replace(/\/$/, ''))).toEqual([]);
   });

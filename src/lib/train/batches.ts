@@ -41,11 +41,7 @@ export function epochOrder(train: Example[], seed: number, epoch: number, oversa
   return shuffleInPlace(order, rng);
 }
 
-export function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+export { chunk } from '../chunk';
 
 /** negatives / positives over the training split (1 when either is absent). */
 export function autoPosWeight(train: Example[]): number {
