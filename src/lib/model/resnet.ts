@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { StudioError } from '../errors';
 import { blockLayouts, internalShape, paramSpecs, stageWidths, type ParamSpec } from './architecture';
 import { initialValues } from './init';
+import { conv2dTorch } from './conv';
 import { batchNorm2d, type BatchNormVariables } from './batchnorm';
 import { oihwToHwio } from './layout';
 
@@ -63,12 +64,6 @@ function param(model: ResNet, key: string): tf.Variable {
   return v;
 }
 
-/** Conv with torch's symmetric zero padding made explicit (tfjs 'same' pads differently at stride 2). */
-function conv(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pad: number): tf.Tensor4D {
-  const padded = pad > 0 ? tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) : x;
-  return tf.conv2d(padded, kernel, stride, 'valid');
-}
-
 function batchNorm(model: ResNet, prefix: string, x: tf.Tensor4D, training: boolean): tf.Tensor4D {
   const get = (name: string) => param(model, `${prefix}.${name}`);
   const bn: BatchNormVariables = {
@@ -92,15 +87,15 @@ export function backbone(model: ResNet, x: tf.Tensor4D, training: boolean): tf.T
   const size = model.config.inputSize;
   if (x.rank !== 4 || x.shape[1] !== size || x.shape[2] !== size || x.shape[3] !== 1)
     throw new StudioError('bad-config', `expected input [N,${size},${size},1], got [${x.shape.join(',')}]`);
-  let h = conv(x, param(model, 'conv1.weight') as tf.Tensor4D, 2, 3);
+  let h = conv2dTorch(x, param(model, 'conv1.weight') as tf.Tensor4D, 2, 3);
   h = maxPoolStem(tf.relu(batchNorm(model, 'bn1', h, training)));
   for (const blk of blockLayouts(model.config.widthMultiplier)) {
     const p = blk.prefix;
-    let out = conv(h, param(model, `${p}.conv1.weight`) as tf.Tensor4D, blk.stride, 1);
+    let out = conv2dTorch(h, param(model, `${p}.conv1.weight`) as tf.Tensor4D, blk.stride, 1);
     out = tf.relu(batchNorm(model, `${p}.bn1`, out, training));
-    out = batchNorm(model, `${p}.bn2`, conv(out, param(model, `${p}.conv2.weight`) as tf.Tensor4D, 1, 1), training);
+    out = batchNorm(model, `${p}.bn2`, conv2dTorch(out, param(model, `${p}.conv2.weight`) as tf.Tensor4D, 1, 1), training);
     const identity = blk.hasDownsample
-      ? batchNorm(model, `${p}.downsample.1`, conv(h, param(model, `${p}.downsample.0.weight`) as tf.Tensor4D, blk.stride, 0), training)
+      ? batchNorm(model, `${p}.downsample.1`, conv2dTorch(h, param(model, `${p}.downsample.0.weight`) as tf.Tensor4D, blk.stride, 0), training)
       : h;
     h = tf.relu(out.add(identity)) as tf.Tensor4D;
   }
