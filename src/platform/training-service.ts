@@ -270,6 +270,12 @@ export async function camForPixels(pixels: Uint8Array): Promise<CamResult> {
   };
 }
 
+/** The model and dataset of this worker session, for evaluation/explanation services. */
+export function session(): { model: ResNet; dataset: StoredDataset } {
+  if (!model || !dataset) throw new StudioError('internal', 'No trained model in this session: train or resume a run first.');
+  return { model, dataset };
+}
+
 export function memory(): { numTensors: number; numBytes: number } {
   const m = tf.memory();
   return { numTensors: m.numTensors, numBytes: m.numBytes };
