@@ -1,6 +1,6 @@
-// Training worker: owns the tfjs backend, the model and the optimizer.
+// Training worker: owns the tfjs backend, the model and the optimizer; also explains its decisions.
 import { expose } from 'comlink';
 import * as trainingService from '../src/platform/training-service';
-
-expose(trainingService);
-export type TrainingApi = typeof trainingService;
+import * as explainService from '../src/platform/explain-service';
+expose({ ...trainingService, ...explainService });
+export type TrainingApi = typeof trainingService & typeof explainService;
