@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { StudioError } from '../errors';
 import type { Adam } from './adam';
 import { bceWithLogits, crossEntropy } from './loss';
 import { forward, type ResNet } from './resnet';
@@ -27,6 +28,9 @@ export async function trainStep(
   loss: LossSpec,
   options: TrainStepOptions = {},
 ): Promise<{ loss: number; gradNorms: Map<string, number> }> {
+  const normKeys = options.gradNormKeys ?? [];
+  const unknown = normKeys.filter((k) => !model.trainable.includes(k));
+  if (unknown.length) throw new StudioError('bad-config', `no trainable parameter ${unknown.join(', ')} to report a gradient norm for`);
   const variables = model.trainable.map((k) => model.params.get(k)!);
   const { value, grads } = tf.variableGrads(() => {
     const { logits, features } = forward(model, x, { training: true });
@@ -34,7 +38,6 @@ export async function trainStep(
     return computeLoss(logits, y, loss);
   }, variables);
   const byKey = new Map<string, tf.Tensor>(model.trainable.map((k, i) => [k, grads[variables[i].name]]));
-  const normKeys = options.gradNormKeys ?? [];
   const norms = normKeys.length ? tf.tidy(() => tf.stack(normKeys.map((k) => tf.norm(byKey.get(k)!)))) : null;
   opt.step(model.params, byKey);
   Object.values(grads).forEach((g) => g.dispose());

@@ -50,6 +50,7 @@ describe('trainStep', () => {
     let last = first.loss;
     for (let i = 0; i < 15; i++) last = (await trainStep(model, opt, x, y, loss)).loss;
     expect(last).toBeLessThan(0.5 * first.loss);
+    await expect(trainStep(model, opt, x, y, loss, { gradNormKeys: ['bn1.running_mean'] })).rejects.toThrow(/no trainable parameter/);
     opt.dispose();
     model.dispose();
   });
