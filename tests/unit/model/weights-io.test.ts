@@ -85,6 +85,19 @@ describe('safetensors', () => {
     broken[9] = 0x7b; // '{' inside the JSON
     await rejects(() => readSafetensors(broken), /JSON/);
   });
+
+  it.skipIf(!haveOracle)('keys, shapes and dtypes equal the torchvision checkpoint but for conv1 (1 channel) and fc (1 logit)', async () => {
+    const torchvision = readPth(new Uint8Array(readFileSync(pthPath)));
+    const model = createResNet18(full, 0);
+    const header = headerOf(writeSafetensors(await exportStateDict(model)));
+    expect(Object.keys(header).sort()).toEqual([...torchvision.keys()].sort());
+    for (const [key, entry] of torchvision) {
+      const shape = key === 'conv1.weight' ? [64, 1, 7, 7] : key === 'fc.weight' ? [1, 512] : key === 'fc.bias' ? [1] : entry.shape;
+      expect(header[key].shape, key).toEqual(shape);
+      expect(header[key].dtype, key).toBe(entry.dtype === 'int64' ? 'I64' : 'F32');
+    }
+    model.dispose();
+  });
 });
 
 describe('loadStateDict validation', () => {
