@@ -1,0 +1,4 @@
+export * from './pointing-game';
+export * from './predictions-csv';
+export * from './report';
+export * from './summary';

@@ -1,0 +1,22 @@
+/** metrics.json: everything needed to reproduce the numbers the studio shows (no pixels). */
+import type { SetMetrics } from './summary';
+
+export interface MetricsDocument {
+  generatedAt: string;
+  runId: string | null;
+  dataset: { id: string; name: string; fingerprint: string; classes: string[]; mean: number; std: number } | null;
+  config: unknown;
+  threshold: number;
+  sets: Record<string, SetMetrics | null>;
+  pointingGame?: { split: string; hits: number; total: number; accuracy: number | null };
+}
+
+/** JSON has no NaN or Infinity: they become null (an AUC without both classes, the ROC's first threshold). */
+export function metricsJson(doc: MetricsDocument): string {
+  return JSON.stringify(doc, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2);
+}
+
+/** Percent-free fixed formatting for tables: 3 decimals, an em dash for NaN. */
+export function fmt3(v: number): string {
+  return Number.isFinite(v) ? v.toFixed(3) : '—';
+}

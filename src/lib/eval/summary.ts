@@ -1,0 +1,96 @@
+/**
+ * Metrics of one evaluated set at a threshold, from raw logits (cheap: recomputed on every slider move).
+ * One logit = binary head (sigmoid, positive iff p ≥ threshold); N logits = softmax + argmax.
+ */
+import {
+  binaryMetrics,
+  multiclassMetrics,
+  precisionRecallCurve,
+  rocCurve,
+  sigmoid,
+  softmax,
+  type BinaryMetrics,
+  type MulticlassMetrics,
+  type PrecisionRecallCurve,
+  type RocCurve,
+} from '../metrics';
+import { bceFromLogit } from '../train/evaluate';
+
+export interface ScoredImage {
+  id: string;
+  sourcePath: string;
+  patientId: string;
+  split: string;
+  /** class index */
+  label: number;
+  logits: number[];
+}
+
+export type SetMetrics =
+  | { kind: 'binary'; binary: BinaryMetrics; roc: RocCurve; pr: PrecisionRecallCurve; /** [actual][predicted] */ confusion: number[][] }
+  | { kind: 'multiclass'; multi: MulticlassMetrics };
+
+/** Class probabilities: [1 − σ(z), σ(z)] for one logit, softmax otherwise. */
+export function classProbabilities(logits: number[]): number[] {
+  if (logits.length === 1) {
+    const p = sigmoid(logits[0]);
+    return [1 - p, p];
+  }
+  return softmax(logits);
+}
+
+/** Positive-class probability (binary) or the probability of the predicted class. */
+export function displayProbability(logits: number[], threshold: number): number {
+  const probs = classProbabilities(logits);
+  return logits.length === 1 ? probs[1] : probs[predictedClass(logits, threshold)];
+}
+
+export function predictedClass(logits: number[], threshold: number): number {
+  const probs = classProbabilities(logits);
+  if (logits.length === 1) return probs[1] >= threshold ? 1 : 0;
+  let best = 0;
+  for (let k = 1; k < probs.length; k++) if (probs[k] > probs[best]) best = k;
+  return best;
+}
+
+/** Per-image loss used to rank mistakes: BCE-with-logits (pos_weight 1) or cross-entropy. */
+export function imageLoss(logits: number[], label: number): number {
+  if (logits.length === 1) return bceFromLogit(logits[0], label, 1);
+  return -Math.log(Math.max(softmax(logits)[label], 1e-12));
+}
+
+export function setMetrics(images: ScoredImage[], threshold: number): SetMetrics | null {
+  if (images.length === 0) return null;
+  const labels = images.map((p) => p.label);
+  if (images[0].logits.length === 1) {
+    const scores = images.map((p) => sigmoid(p.logits[0]));
+    const binary = binaryMetrics(labels, scores, threshold);
+    return {
+      kind: 'binary',
+      binary,
+      roc: rocCurve(labels, scores),
+      pr: precisionRecallCurve(labels, scores),
+      confusion: [
+        [binary.tn, binary.fp],
+        [binary.fn, binary.tp],
+      ],
+    };
+  }
+  const k = images[0].logits.length;
+  return { kind: 'multiclass', multi: multiclassMetrics(labels, images.map((p) => softmax(p.logits)), k) };
+}
+
+export type GalleryKind = 'false-positives' | 'false-negatives' | 'misclassified';
+
+/**
+ * Mistakes at the threshold, worst (highest loss) first. Binary: false positives (label 0 predicted 1) and
+ * false negatives (label 1 predicted 0); multi-class: every misclassified image.
+ */
+export function mistakes(images: ScoredImage[], threshold: number, kind: GalleryKind): Array<ScoredImage & { loss: number; predicted: number }> {
+  return images
+    .map((p) => ({ ...p, loss: imageLoss(p.logits, p.label), predicted: predictedClass(p.logits, threshold) }))
+    .filter((p) =>
+      kind === 'false-positives' ? p.label === 0 && p.predicted === 1 : kind === 'false-negatives' ? p.label === 1 && p.predicted === 0 : p.label !== p.predicted,
+    )
+    .sort((a, b) => b.loss - a.loss);
+}

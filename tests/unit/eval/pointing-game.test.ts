@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { peakIndex, pointingGame, pointingHit } from '../../../src/lib/eval';
+
+describe('pointing game', () => {
+  const size = 4;
+  const mask = Uint8Array.from([0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0]);
+  const heatAt = (i: number) => Float32Array.from({ length: size * size }, (_, k) => (k === i ? 1 : 0.1));
+
+  it('hits iff the heat peak lies in the mask', () => {
+    expect(pointingHit(heatAt(5), mask, size)).toBe(true);
+    expect(pointingHit(heatAt(0), mask, size)).toBe(false);
+    expect(pointingHit(heatAt(0), mask, size, 1)).toBe(true); // (0,0) is diagonal-adjacent to (1,1)
+    expect(pointingHit(heatAt(3), mask, size)).toBe(false);
+  });
+
+  it('takes the first maximum on ties', () => {
+    expect(peakIndex([0, 2, 2, 1])).toBe(1);
+  });
+
+  it('scores only images that have a lesion', () => {
+    const r = pointingGame(
+      [
+        { heat: heatAt(10), mask },
+        { heat: heatAt(15), mask },
+        { heat: heatAt(15), mask: new Uint8Array(16) },
+      ],
+      size,
+    );
+    expect(r).toEqual({ hits: 1, total: 2, accuracy: 0.5 });
+    expect(pointingGame([], size).accuracy).toBeNaN();
+  });
+
+  it('refuses maps of the wrong size', () => {
+    expect(() => pointingHit(new Float32Array(9), mask, size)).toThrow(/16/);
+  });
+});
