@@ -12,6 +12,9 @@ import { contentHash } from '../lib/hash';
 import { StudioError, toErrorData, type StudioErrorData } from '../lib/errors';
 import { imageId, openStudioDb, storageError, type ImageRecord, type PixelRecord } from './db';
 
+// Export, report and browsing also run in this worker (they read every stored image).
+export { exportZip, exportToDirectory, importReport, importReportCsv, browseImages, imageDetail } from './export';
+
 export interface ImportItem {
   file: Blob;
   /** path relative to the picked folder, e.g. "NORMAL/IM-0001.dcm" */

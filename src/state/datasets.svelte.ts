@@ -5,9 +5,11 @@ import { splitFromPath } from '../lib/dataset/splits';
 import { chunk } from '../lib/chunk';
 import { StudioError } from '../lib/errors';
 import { deleteDataset, openStudioDb, type DatasetRecord, type RejectionRecord } from '../platform/db';
+import { proxy } from 'comlink';
 import { getImportPool } from '../platform/workers';
 import type { PickedFile } from '../platform/folder';
 import type { ChunkResult, FinalizeResult, ImportItem } from '../platform/import-service';
+import type { ImportReport } from '../platform/export';
 import type { ImportApi } from '../../workers/import.worker';
 import type { Remote } from 'comlink';
 import { errors } from './errors.svelte';
@@ -20,11 +22,43 @@ export interface ImportSummary extends FinalizeResult {
 
 const CHUNK = 8;
 
+/** RSNA's Target 0/1, shown under names a person reads; 'pneumonia' stays class index 1 (see classIndex). */
+const RSNA_CLASS_NAMES: Record<string, string> = { '0': 'normal', '1': 'pneumonia' };
+
+function withRsnaNames(table: LabelTable): LabelTable {
+  if (table.kind !== 'rsna') return table;
+  return { ...table, labels: new Map([...table.labels].map(([key, target]) => [key, RSNA_CLASS_NAMES[target] ?? target])) };
+}
+
+export interface ImportOptions {
+  /** side of the stored square images, px */
+  size: number;
+  fit?: 'stretch' | 'letterbox';
+  seed?: number;
+  /** train/val/test fractions for folders without train/ val/ test/ sub-folders */
+  fractions?: [number, number, number];
+}
+
+/** Save a Blob under a file name through <a download> (no network). */
+export function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.style.display = 'none';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 class DatasetState {
   list = $state<DatasetRecord[]>([]);
   selectedId = $state<string | null>(null);
   progress = $state<Progress | null>(null);
   lastImport = $state<ImportSummary | null>(null);
+  /** the import report of the selected dataset, loaded on demand */
+  report = $state<ImportReport | null>(null);
   private cancelRequested = false;
 
   get selected(): DatasetRecord | undefined {
@@ -41,10 +75,19 @@ class DatasetState {
     this.cancelRequested = true;
   }
 
-  private async createRecord(partial: Pick<DatasetRecord, 'id' | 'name' | 'source' | 'imageSize' | 'classes'>, seed: number): Promise<void> {
+  private async createRecord(
+    partial: Pick<DatasetRecord, 'id' | 'name' | 'source' | 'imageSize' | 'classes'>,
+    seed: number,
+    fractions: [number, number, number] = [0.8, 0.1, 0.1],
+  ): Promise<void> {
     const db = await openStudioDb();
     const existing = await db.get('datasets', partial.id);
-    if (existing) return; // continue an interrupted import of the same source
+    if (existing) {
+      // continue an interrupted import of the same source (ids derive from paths: nothing is duplicated);
+      // the split settings chosen now apply when it is finalised
+      await db.put('datasets', { ...existing, splitSeed: seed, splitFractions: fractions });
+      return;
+    }
     await db.put('datasets', {
       ...partial,
       createdAt: Date.now(),
@@ -52,7 +95,7 @@ class DatasetState {
       imageCount: 0,
       rejectedCount: 0,
       splitSeed: seed,
-      splitFractions: [0.8, 0.1, 0.1],
+      splitFractions: fractions,
     });
   }
 
@@ -94,6 +137,7 @@ class DatasetState {
     const db = await openStudioDb();
     const rejected = await db.getAllFromIndex('rejections', 'byDataset', datasetId);
     this.lastImport = { ...result, datasetId, rejected };
+    this.report = await pool.run((api) => api.importReport(datasetId));
     if (result.leakage.length > 0) {
       errors.warn(`${result.leakage.length} image(s) have identical pixels in two different splits (possible leakage), e.g. ${result.leakage[0].a} and ${result.leakage[0].b}.`);
     }
@@ -120,18 +164,18 @@ class DatasetState {
     }
   }
 
-  async importFolder(name: string, picked: PickedFile[], options: { size: number; fit?: 'stretch' | 'letterbox'; seed?: number }): Promise<void> {
+  async importFolder(name: string, picked: PickedFile[], options: ImportOptions): Promise<void> {
     try {
       if (picked.length === 0) throw new StudioError('empty-dataset', `The folder "${name}" holds no files.`);
       const csvFile = picked.find((f) => /\.csv$/i.test(f.path) && !f.path.includes('/'));
       let table: LabelTable | null = null;
-      if (csvFile) table = parseLabelCsv(await csvFile.file.text());
+      if (csvFile) table = withRsnaNames(parseLabelCsv(await csvFile.file.text()));
       const imageFiles = picked.filter((f) => f !== csvFile);
       const names = table ? [...new Set(table.labels.values())] : [...new Set(imageFiles.map((f) => labelFromPath(f.path)).filter((l): l is string => l !== null))];
       const { classes } = classIndex(names);
       const seed = options.seed ?? 1;
       const id = `folder-${name}-${options.size}px`;
-      await this.createRecord({ id, name, source: 'folder', imageSize: options.size, classes }, seed);
+      await this.createRecord({ id, name, source: 'folder', imageSize: options.size, classes }, seed, options.fractions);
       const items: ImportItem[] = imageFiles.map((f) => ({ file: f.file, path: f.path, splitHint: splitFromPath(f.path) }));
       const complete = await this.runChunks(`Importing ${name}`, chunk(items, CHUNK), items.length, (api, unit) =>
         api.importFiles(id, options.size, options.fit ?? 'stretch', { classes, table }, unit),
@@ -146,7 +190,97 @@ class DatasetState {
 
   async remove(id: string): Promise<void> {
     await deleteDataset(await openStudioDb(), id);
+    if (this.report?.datasetId === id) this.report = null;
     await this.refresh();
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    const trimmed = name.trim();
+    if (!trimmed) return;
+    const db = await openStudioDb();
+    const record = await db.get('datasets', id);
+    if (!record) return;
+    await db.put('datasets', { ...record, name: trimmed });
+    await this.refresh();
+  }
+
+  /** Re-draw the patient-level splits of a ready dataset (folders' train/ val/ test/ stay fixed). */
+  async resplit(id: string, fractions: [number, number, number], seed: number): Promise<void> {
+    try {
+      const db = await openStudioDb();
+      const record = await db.get('datasets', id);
+      if (!record) return;
+      await db.put('datasets', { ...record, splitFractions: fractions, splitSeed: seed });
+      await this.finish(id);
+    } catch (e) {
+      errors.report(e);
+    }
+  }
+
+  async loadReport(id: string): Promise<void> {
+    try {
+      this.report = await getImportPool().run((api) => api.importReport(id));
+    } catch (e) {
+      errors.report(e);
+    }
+  }
+
+  async downloadReport(id: string): Promise<void> {
+    try {
+      const csv = await getImportPool().run((api) => api.importReportCsv(id));
+      const name = this.list.find((d) => d.id === id)?.name ?? id;
+      saveBlob(new Blob([csv], { type: 'text/csv' }), `${name}-import-report.csv`);
+    } catch (e) {
+      errors.report(e);
+    }
+  }
+
+  /** Export on the import worker (PNG + sha256 + zip there), with progress and cancel. */
+  private async runExport<T>(label: string, total: number, work: (api: Remote<ImportApi>, progress: (done: number, total: number) => boolean) => Promise<T>): Promise<T | null> {
+    this.cancelRequested = false;
+    this.progress = startProgress(label, total);
+    try {
+      const onProgress = proxy((done: number, all: number) => {
+        if (this.progress) this.progress = advance({ ...this.progress, total: all }, done);
+        return !this.cancelRequested;
+      });
+      const result = await getImportPool().run((api) => work(api, onProgress));
+      return this.cancelRequested ? null : result;
+    } finally {
+      this.progress = null;
+    }
+  }
+
+  async exportZip(id: string): Promise<void> {
+    try {
+      const record = this.list.find((d) => d.id === id);
+      if (!record) return;
+      const blob = await this.runExport(`Exporting ${record.name}`, record.imageCount, (api, p) => api.exportZip(id, p));
+      if (blob) saveBlob(blob, `${record.name}-${record.imageSize}px.zip`);
+    } catch (e) {
+      errors.report(e);
+    }
+  }
+
+  /** Export into a folder picked with showDirectoryPicker (Chromium); the worker writes the files. */
+  async exportToFolder(id: string): Promise<void> {
+    try {
+      const record = this.list.find((d) => d.id === id);
+      const picker = (globalThis as { showDirectoryPicker?: (o: { mode: string }) => Promise<unknown> }).showDirectoryPicker;
+      if (!record || !picker) return;
+      let dir: unknown;
+      try {
+        dir = await picker({ mode: 'readwrite' });
+      } catch (e) {
+        if ((e as { name?: string }).name === 'AbortError') return;
+        throw e;
+      }
+      await this.runExport(`Exporting ${record.name}`, record.imageCount, (api, p) =>
+        api.exportToDirectory(id, dir as Parameters<typeof api.exportToDirectory>[1], p),
+      );
+    } catch (e) {
+      errors.report(e);
+    }
   }
 }
 

@@ -1,0 +1,37 @@
+/** Browser storage: how much this origin uses, its quota, and persistent storage (no eviction under pressure). */
+
+export interface StorageInfo {
+  usageBytes: number;
+  quotaBytes: number;
+  /** true when the browser promised not to evict this origin's data */
+  persisted: boolean;
+}
+
+/** null where the Storage API is missing (old browsers, some private modes). */
+export async function storageInfo(): Promise<StorageInfo | null> {
+  const storage = globalThis.navigator?.storage;
+  if (!storage?.estimate) return null;
+  const { usage = 0, quota = 0 } = await storage.estimate();
+  const persisted = storage.persisted ? await storage.persisted() : false;
+  return { usageBytes: usage, quotaBytes: quota, persisted };
+}
+
+/** Ask for persistent storage; resolves whether it is granted (Chromium decides silently, Firefox asks). */
+export async function requestPersistentStorage(): Promise<boolean> {
+  const storage = globalThis.navigator?.storage;
+  if (!storage?.persist) return false;
+  if (storage.persisted && (await storage.persisted())) return true;
+  return storage.persist();
+}
+
+/** 1536 → "1.5 KB", binary multiples, as people read disk sizes. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
