@@ -114,15 +114,24 @@ export async function decodeWithWasm(
   encoded: Uint8Array,
 ): Promise<{ bytes: Uint8Array; info: WasmFrameInfo; planar: boolean }> {
   const DecoderClass = await loadCodec(name);
-  const decoder = new DecoderClass();
+  let decoder: WasmDecoder | undefined;
   try {
+    decoder = new DecoderClass();
     decoder.getEncodedBuffer(encoded.length).set(encoded);
     decoder.decode();
     const info = decoder.getFrameInfo();
     const bytes = decoder.getDecodedBuffer().slice();
     const planar = info.componentCount > 1 && decoder.getInterleaveMode?.() === 0;
     return { bytes, info: { ...info }, planar };
+  } catch (e) {
+    // A wasm trap or Emscripten abort leaves the instance unusable: the next frame gets a fresh one.
+    if (e instanceof WebAssembly.RuntimeError || (e instanceof Error && /^Aborted\(/.test(e.message))) loaded.delete(name);
+    throw e;
   } finally {
-    decoder.delete();
+    try {
+      decoder?.delete();
+    } catch {
+      loaded.delete(name); // deleting failed: the instance is broken, keep the first error
+    }
   }
 }

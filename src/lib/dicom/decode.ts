@@ -2,6 +2,7 @@ import type { DataSet, Element } from 'dicom-parser';
 import { StudioError } from '../errors';
 import { decodeWithWasm, type CodecName } from './codecs';
 import { readJpegFrameHeader } from './jpeg-header';
+import { assertStreamMatchesHeader, endsWithEndOfImage } from './stream-header';
 import { encapsulatedFirstFrame, nativeFirstFrame, nativeSamplesPerPixel } from './frames';
 import type { PixelModule } from './pixel-module';
 import { decodeRle } from './rle';
@@ -135,7 +136,8 @@ async function decodeCompressed(stream: Uint8Array, ts: TransferSyntax, m: Pixel
 function codecErrorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   if (typeof e === 'string') return e;
-  if (typeof e === 'number') return `codec error ${e}`;
+  // Emscripten codecs throw a C++ exception as a bare pointer: the number says nothing to a person
+  if (typeof e === 'number') return 'the codec rejected the data';
   return String(e);
 }
 
@@ -166,6 +168,11 @@ export async function decodeFirstFrame(
     throw new StudioError('corrupt-compressed-stream', `${name}: ${ts.name} requires encapsulated Pixel Data, but it is stored as a plain value.`);
   }
   const stream = encapsulatedFirstFrame(ds, pixel, m, name);
+  assertStreamMatchesHeader(stream, ts.encoding, m, ts.name, name);
+  // CharLS runs for tens of seconds on a stream cut short before its end marker: refuse it up front
+  if (ts.encoding === 'jpeg-ls' && !endsWithEndOfImage(stream)) {
+    throw new StudioError('corrupt-compressed-stream', `${name}: the ${ts.name} stream is cut short: it does not end with the end-of-image marker FF D9.`);
+  }
   let decoded: DecodedStream;
   try {
     if (ts.encoding === 'rle') {

@@ -7,7 +7,7 @@ export interface JpegFrameHeader {
 }
 
 /**
- * The frame header (SOFn, T.81 B.2.2) of a JPEG stream: walks the marker segments after SOI.
+ * The frame header (SOFn, T.81 B.2.2; or SOF55 of JPEG-LS) of a JPEG stream: walks the marker segments after SOI.
  * Undefined when the stream has none before its data, so callers can fall back to the codec's own error.
  */
 export function readJpegFrameHeader(stream: Uint8Array): JpegFrameHeader | undefined {
@@ -19,8 +19,8 @@ export function readJpegFrameHeader(stream: Uint8Array): JpegFrameHeader | undef
       i++; // fill byte
       continue;
     }
-    // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC)
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+    // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC); SOF55 (F7) of JPEG-LS has the same layout (T.87 C.2.2)
+    if ((marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) || marker === 0xf7) {
       return {
         precision: stream[i + 4],
         rows: (stream[i + 5] << 8) | stream[i + 6],
