@@ -1,5 +1,258 @@
 /**
  * Evaluation and explanation in the training worker, on the session's model (see
- * training-service.session()): metrics inputs, CAM / Grad-CAM / Grad-CAM++, single-image inference.
+ * training-service.session()): logits of a split or an external test set, CAM / Grad-CAM / Grad-CAM++,
+ * single-image inference, the demo pointing game.
+ *
+ * Safe while train() runs: a call interleaves at one of train()'s await points; everything here runs the
+ * model in eval mode (BN uses its running stats and updates nothing, no variable is assigned) and frees
+ * every tensor it makes before it returns.
  */
-export {};
+import * as tf from '@tensorflow/tfjs';
+import { forward, type ResNet } from '../lib/model/resnet';
+import { classActivationMap, gradCam, gradCamPlusPlus, camToHeatmap } from '../lib/cam/cam';
+import { toInputTensor } from '../lib/train/batches';
+import { predictLogits } from '../lib/train/evaluate';
+import { renderToModelSize } from '../lib/image';
+import { camZip, classProbabilities, datasetFingerprint, pointingGame, type PointingGameResult, type ScoredImage } from '../lib/eval';
+import type { Split } from '../lib/dataset/splits';
+import { StudioError } from '../lib/errors';
+import { session } from './training-service';
+import { openStoredDataset, type StoredDataset } from './dataset-source';
+import { openStudioDb } from './db';
+
+export type CamMethod = 'cam' | 'gradcam' | 'gradcam++';
+
+export interface Explanation {
+  imageId: string;
+  /** model input side, px */
+  size: number;
+  /** the model's input, size × size grey */
+  pixels: Uint8Array;
+  /** [0,1] heat at size × size */
+  heat: Float32Array;
+  logits: number[];
+  /** class probabilities ([p0, p1] for the single-logit head) */
+  probabilities: number[];
+  /** the class explained */
+  classIndex: number;
+  method: CamMethod;
+}
+
+/** Which images to score: a split of the training dataset, or every labelled image of an external test set. */
+export type EvalSource = { split: Split } | { externalDatasetId: string };
+
+const BATCH = 32;
+
+/** Opened external test sets, by id (their pixels stay in IndexedDB). */
+const externals = new Map<string, StoredDataset>();
+
+async function externalSet(datasetId: string): Promise<StoredDataset> {
+  const { model, dataset } = session();
+  let ext = externals.get(datasetId);
+  if (!ext) {
+    ext = await openStoredDataset(datasetId);
+    externals.set(datasetId, ext);
+  }
+  if (ext.record.imageSize !== model.config.inputSize) {
+    throw new StudioError(
+      'bad-config',
+      `"${ext.record.name}" was imported at ${ext.record.imageSize} px but the model takes ${model.config.inputSize} px: import it again at ${model.config.inputSize} px.`,
+    );
+  }
+  const unknown = ext.record.classes.filter((c) => !dataset.record.classes.includes(c));
+  if (unknown.length > 0) {
+    throw new StudioError('bad-config', `"${ext.record.name}" has classes the model was not trained on: ${unknown.join(', ')}.`);
+  }
+  return ext;
+}
+
+/**
+ * Eval-mode logits of every labelled image of the source. An external set is normalised with the TRAINING
+ * dataset's mean/std and its labels are mapped onto the training classes by name.
+ */
+export async function predictSet(source: EvalSource): Promise<ScoredImage[]> {
+  const { model, dataset } = session();
+  const ext = 'externalDatasetId' in source ? await externalSet(source.externalDatasetId) : undefined;
+  const from = ext ?? dataset;
+  const metas = from.metas.filter((m) => m.label >= 0 && (ext || m.split === (source as { split: Split }).split));
+  const toTrainingClass = (label: number) => (ext ? dataset.record.classes.indexOf(ext.record.classes[label]) : label);
+  const loader = { mean: dataset.mean, std: dataset.std, load: from.load };
+  const logits = await predictLogits(model, loader, metas.map((m) => ({ id: m.id, label: m.label })), BATCH);
+  return metas.map((m, i) => ({
+    id: m.id,
+    sourcePath: m.sourcePath,
+    patientId: m.patientId,
+    split: ext ? 'external' : m.split,
+    label: toTrainingClass(m.label),
+    logits: Array.from(logits[i]),
+  }));
+}
+
+function defaultClass(logits: number[]): number {
+  const probs = classProbabilities(logits);
+  return probs.indexOf(Math.max(...probs));
+}
+
+/**
+ * Explain images (one batch) for `classIndex`, or each image's predicted class when omitted. For the single
+ * binary logit, class 1 explains the raw logit and class 0 its negative.
+ */
+async function explainPixels(model: ResNet, mean: number, std: number, images: Uint8Array[], method: CamMethod, classIndex?: number): Promise<Omit<Explanation, 'imageId'>[]> {
+  const size = model.config.inputSize;
+  const binary = model.config.numClasses === 1;
+  const x = toInputTensor(images, size, mean, std);
+  try {
+    const { logits, features } = tf.tidy(() => forward(model, x, { training: false }));
+    const flat = Array.from((await logits.data()) as Float32Array);
+    logits.dispose();
+    const k = model.config.numClasses;
+    const perImageLogits = images.map((_, i) => flat.slice(i * k, (i + 1) * k));
+    const camSize = features.shape[1];
+    const results: Omit<Explanation, 'imageId'>[] = [];
+    try {
+      for (let i = 0; i < images.length; i++) {
+        const cls = classIndex ?? defaultClass(perImageLogits[i]);
+        const column = binary ? 0 : cls;
+        const sign = binary && cls === 0 ? -1 : 1;
+        let map: Float32Array;
+        if (method === 'cam') {
+          const one = features.slice([i, 0, 0, 0], [1, -1, -1, -1]);
+          const cam = classActivationMap(one, model.params.get('fc.weight') as unknown as tf.Tensor2D, column, sign);
+          one.dispose();
+          map = (await cam.data()) as Float32Array;
+          cam.dispose();
+        } else {
+          const xi = x.slice([i, 0, 0, 0], [1, -1, -1, -1]);
+          try {
+            [map] = await (method === 'gradcam' ? gradCam : gradCamPlusPlus)(model, xi, column, sign);
+          } finally {
+            xi.dispose();
+          }
+        }
+        results.push({
+          size,
+          pixels: images[i],
+          heat: camToHeatmap(map, camSize, size),
+          logits: perImageLogits[i],
+          probabilities: classProbabilities(perImageLogits[i]),
+          classIndex: cls,
+          method,
+        });
+      }
+    } finally {
+      features.dispose();
+    }
+    return results;
+  } finally {
+    x.dispose();
+  }
+}
+
+async function datasetOf(imageId: string): Promise<StoredDataset> {
+  const { dataset } = session();
+  if (dataset.metas.some((m) => m.id === imageId)) return dataset;
+  for (const ext of externals.values()) if (ext.metas.some((m) => m.id === imageId)) return ext;
+  throw new StudioError('internal', `Image ${imageId} belongs to no dataset of this session.`);
+}
+
+/** Explanations of stored images (training dataset or an opened external set), in the order asked. */
+export async function explainImages(imageIds: string[], method: CamMethod = 'cam', classIndex?: number): Promise<Explanation[]> {
+  const { model, dataset } = session();
+  const out: Explanation[] = [];
+  for (let start = 0; start < imageIds.length; start += BATCH) {
+    const ids = imageIds.slice(start, start + BATCH);
+    const images: Uint8Array[] = [];
+    for (const id of ids) images.push(...(await (await datasetOf(id)).load([id])));
+    const explained = await explainPixels(model, dataset.mean, dataset.std, images, method, classIndex);
+    explained.forEach((e, i) => out.push({ ...e, imageId: ids[i] }));
+  }
+  return out;
+}
+
+/** One DICOM / PNG / JPEG file outside the dataset, through the import pipeline at the model's input size. */
+export async function inferFile(name: string, bytes: Uint8Array, method: CamMethod = 'cam', classIndex?: number): Promise<Explanation> {
+  const { model, dataset } = session();
+  const { pixels } = await renderToModelSize(bytes, name, model.config.inputSize, 'stretch');
+  const [e] = await explainPixels(model, dataset.mean, dataset.std, [pixels], method, classIndex);
+  return { ...e, imageId: name };
+}
+
+export interface PointingGameReport extends PointingGameResult {
+  split: Split;
+  method: CamMethod;
+}
+
+/**
+ * Demo datasets only: share of the split's positive images whose map for the positive class peaks inside
+ * the planted lesion (mask stored with the pixels). null for other datasets.
+ */
+export async function demoPointingGame(split: Split = 'test', method: CamMethod = 'cam'): Promise<PointingGameReport | null> {
+  const { model, dataset } = session();
+  if (dataset.record.source !== 'demo') return null;
+  const positives = dataset.metas.filter((m) => m.split === split && m.label === 1).map((m) => m.id);
+  const db = await openStudioDb();
+  const items: Array<{ heat: Float32Array; mask: Uint8Array }> = [];
+  for (let start = 0; start < positives.length; start += BATCH) {
+    const ids = positives.slice(start, start + BATCH);
+    const rows = await Promise.all(ids.map((id) => db.get('pixels', id)));
+    const explained = await explainPixels(model, dataset.mean, dataset.std, rows.map((r) => r!.pixels), method, 1);
+    explained.forEach((e, i) => items.push({ heat: e.heat, mask: rows[i]!.lesionMask ?? new Uint8Array(e.size * e.size) }));
+  }
+  return { ...pointingGame(items, model.config.inputSize), split, method };
+}
+
+/** CAM overlays of stored images as a zip of PNGs (built here, so the page stays responsive). */
+export async function camZipFor(imageIds: string[], method: CamMethod, opacity: number): Promise<Uint8Array> {
+  const { dataset } = session();
+  const explained = await explainImages(imageIds, method);
+  const pathOf = (id: string) => dataset.metas.find((m) => m.id === id)?.sourcePath ?? [...externals.values()].flatMap((e) => e.metas).find((m) => m.id === id)?.sourcePath ?? id;
+  return camZip(
+    explained.map((e) => ({ name: `${pathOf(e.imageId)}.${method}`, size: e.size, pixels: e.pixels, heat: e.heat })),
+    opacity,
+  );
+}
+
+export interface EvalContext {
+  datasetId: string;
+  name: string;
+  source: 'demo' | 'folder';
+  classes: string[];
+  mean: number;
+  std: number;
+  fingerprint: string;
+  inputSize: number;
+  widthMultiplier: number;
+  /** labelled images per split */
+  counts: Record<string, number>;
+}
+
+/** What the report needs about the session's model and training dataset. */
+export function evalContext(): EvalContext {
+  const { model, dataset } = session();
+  const counts: Record<string, number> = {};
+  for (const m of dataset.metas) if (m.label >= 0) counts[m.split] = (counts[m.split] ?? 0) + 1;
+  return {
+    datasetId: dataset.record.id,
+    name: dataset.record.name,
+    source: dataset.record.source,
+    classes: dataset.record.classes,
+    mean: dataset.mean,
+    std: dataset.std,
+    fingerprint: datasetFingerprint(dataset.metas),
+    inputSize: model.config.inputSize,
+    widthMultiplier: model.config.widthMultiplier,
+    counts,
+  };
+}
+
+/** Teacher mode's fixed images: validation images alternating over the classes (first by path), `count` in all. */
+export function teacherImages(count: number): string[] {
+  const { dataset } = session();
+  const val = dataset.metas.filter((m) => m.split === 'val' && m.label >= 0);
+  const byClass = dataset.record.classes.map((_, k) => val.filter((m) => m.label === k));
+  const picked: string[] = [];
+  for (let round = 0; picked.length < Math.min(count, val.length); round++) {
+    for (const group of byClass) if (group[round] && picked.length < count) picked.push(group[round].id);
+  }
+  return picked;
+}

@@ -2,12 +2,12 @@
 import { proxy } from 'comlink';
 import { RECIPE, SMALL_MACHINE, type TrainConfig } from '../lib/train/config';
 import type { EpochRecord, StepProgress } from '../lib/train/trainer';
-import { binaryMetrics, type BinaryMetrics } from '../lib/metrics';
 import type { BackendInfo } from '../platform/backend';
-import type { CamResult, Prediction, RunResult } from '../platform/training-service';
+import type { RunResult } from '../platform/training-service';
 import { openStudioDb, type RunRecord } from '../platform/db';
 import { getTrainingWorker } from '../platform/workers';
 import { errors } from './errors.svelte';
+import { evaluation } from './evaluation.svelte';
 
 export type TrainStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
 
@@ -20,19 +20,6 @@ class TrainingState {
   history = $state<EpochRecord[]>([]);
   runId = $state<string | null>(null);
   interrupted = $state<RunRecord | null>(null);
-  predictions = $state<Prediction[]>([]);
-  threshold = $state(0.5);
-  cam = $state<CamResult | null>(null);
-  camImageId = $state<string | null>(null);
-
-  get metrics(): BinaryMetrics | null {
-    if (this.predictions.length === 0) return null;
-    return binaryMetrics(
-      this.predictions.map((p) => p.label),
-      this.predictions.map((p) => p.probability),
-      this.threshold,
-    );
-  }
 
   async initBackend(): Promise<void> {
     try {
@@ -64,6 +51,7 @@ class TrainingState {
       },
       onEpoch: (r: EpochRecord) => {
         this.history.push(r);
+        void evaluation.onEpoch();
       },
     });
   }
@@ -77,15 +65,14 @@ class TrainingState {
     }
     this.status = result.outcome?.cancelled ? 'cancelled' : 'done';
     if (result.outcome) this.history = result.outcome.history;
-    if (this.status === 'done') await this.evaluate();
+    if (this.status === 'done') await evaluation.afterTraining();
   }
 
   async start(datasetId: string, imageSize: number): Promise<void> {
     this.status = 'starting';
     this.history = [];
     this.stepLosses = [];
-    this.predictions = [];
-    this.cam = null;
+    evaluation.reset();
     try {
       const cfg = $state.snapshot(this.config);
       cfg.imageSize = imageSize;
@@ -125,24 +112,6 @@ class TrainingState {
 
   cancel(): void {
     void getTrainingWorker().cancel();
-  }
-
-  async evaluate(): Promise<void> {
-    try {
-      this.predictions = await getTrainingWorker().predictSplit('val');
-      if (this.predictions.length > 0) await this.showCam(this.predictions[0].id);
-    } catch (e) {
-      errors.report(e);
-    }
-  }
-
-  async showCam(imageId: string): Promise<void> {
-    try {
-      this.camImageId = imageId;
-      this.cam = await getTrainingWorker().camForImage(imageId);
-    } catch (e) {
-      errors.report(e);
-    }
   }
 }
 

@@ -2,3 +2,4 @@ export * from './pointing-game';
 export * from './predictions-csv';
 export * from './report';
 export * from './summary';
+export * from './cam-zip';

@@ -1,4 +1,5 @@
 /** metrics.json: everything needed to reproduce the numbers the studio shows (no pixels). */
+import { contentHash } from '../hash';
 import type { SetMetrics } from './summary';
 
 export interface MetricsDocument {
@@ -19,4 +20,13 @@ export function metricsJson(doc: MetricsDocument): string {
 /** Percent-free fixed formatting for tables: 3 decimals, an em dash for NaN. */
 export function fmt3(v: number): string {
   return Number.isFinite(v) ? v.toFixed(3) : '—';
+}
+
+/**
+ * A short fingerprint of what the model saw: hash over the sorted "contentHash:label:split" lines of every
+ * image, so the same pixels with the same labels and splits give the same value whatever the file names.
+ */
+export function datasetFingerprint(images: Array<{ contentHash: string; label: number; split: string }>): string {
+  const lines = images.map((m) => `${m.contentHash}:${m.label}:${m.split}`).sort();
+  return contentHash(new TextEncoder().encode(lines.join('\n')));
 }

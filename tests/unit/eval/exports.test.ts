@@ -20,3 +20,39 @@ describe('exports', () => {
     expect(doc.pointingGame.accuracy).toBeNull();
   });
 });
+
+describe('CAM zip', () => {
+  it('holds one decodable PNG per image, with unique safe names', async () => {
+    const { unzipSync } = await import('fflate');
+    const { decode } = await import('fast-png');
+    const { camZip } = await import('../../../src/lib/eval');
+    const size = 8;
+    const pixels = new Uint8Array(size * size).fill(100);
+    const heat = Float32Array.from({ length: size * size }, (_, i) => i / (size * size - 1));
+    const zip = camZip(
+      [
+        { name: 'a/b c.dcm', size, pixels, heat },
+        { name: 'a/b c.dcm', size, pixels, heat },
+      ],
+      0.5,
+    );
+    const files = unzipSync(zip);
+    expect(Object.keys(files)).toEqual(['a_b_c.dcm.png', 'a_b_c.dcm-2.png']);
+    const png = decode(files['a_b_c.dcm.png']);
+    expect([png.width, png.height, png.channels]).toEqual([size, size, 4]);
+    // hot end differs from the cold end: the heat reached the pixels
+    const d = png.data;
+    expect(Math.abs(d[0] - d[(size * size - 1) * 4]) + Math.abs(d[2] - d[(size * size - 1) * 4 + 2])).toBeGreaterThan(50);
+  });
+});
+
+describe('dataset fingerprint', () => {
+  it('ignores order, changes with a label or split', async () => {
+    const { datasetFingerprint } = await import('../../../src/lib/eval');
+    const a = { contentHash: '00aa', label: 1, split: 'train' };
+    const b = { contentHash: '00bb', label: 0, split: 'val' };
+    expect(datasetFingerprint([a, b])).toBe(datasetFingerprint([b, a]));
+    expect(datasetFingerprint([a, { ...b, label: 1 }])).not.toBe(datasetFingerprint([a, b]));
+    expect(datasetFingerprint([a, { ...b, split: 'test' }])).not.toBe(datasetFingerprint([a, b]));
+  });
+});
