@@ -187,6 +187,9 @@ export async function decodeFirstFrame(
     throw new StudioError('corrupt-compressed-stream', `${name}: the ${ts.name} stream could not be decoded (${codecErrorMessage(e)}).`);
   }
   const { samples, planar } = decoded;
+  if (samples.length === 0) {
+    throw new StudioError('corrupt-compressed-stream', `${name}: the ${ts.name} stream could not be decoded (the codec returned no pixels).`);
+  }
   if (samples.length < expected) {
     throw new StudioError(
       'corrupt-compressed-stream',

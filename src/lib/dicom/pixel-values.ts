@@ -57,6 +57,8 @@ export function storedValues(samples: IntegerSamples, count: number, bitsStored:
   return out;
 }
 
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 export function lookUp(lut: Lut, x: number): number {
   const last = lut.data.length - 1;
   let index = Math.round(x) - lut.firstMapped;
@@ -70,7 +72,11 @@ export function applyModality(values: Float32Array, t: ModalityTransform): Float
   if (t.kind === 'lut') {
     for (let i = 0; i < values.length; i++) values[i] = lookUp(t.lut, values[i]);
   } else if (t.slope !== 1 || t.intercept !== 0) {
-    for (let i = 0; i < values.length; i++) values[i] = values[i] * t.slope + t.intercept;
+    // clamp to the float32 range: a slope like 1e38 must not turn values into ±Infinity (and min–max into NaN)
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i] * t.slope + t.intercept;
+      values[i] = v > FLOAT32_MAX ? FLOAT32_MAX : v < -FLOAT32_MAX ? -FLOAT32_MAX : v;
+    }
   }
   return values;
 }

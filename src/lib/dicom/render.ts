@@ -116,8 +116,7 @@ function fromRaster(raster: GreyRaster, format: 'png' | 'jpeg'): RenderedImage {
   };
 }
 
-/** Decode a DICOM, PNG or JPEG file (detected by content) to display values in [0, 1]. Throws StudioError. */
-export async function renderImageFile(bytes: Uint8Array, name: string): Promise<RenderedImage> {
+async function renderByFormat(bytes: Uint8Array, name: string): Promise<RenderedImage> {
   if (bytes.length === 0) throw new StudioError('empty-file', `${name} is empty (0 bytes).`);
   const format = sniffFormat(bytes);
   if (format === 'png') return fromRaster(decodePngGrey(bytes, name), 'png');
@@ -127,4 +126,22 @@ export async function renderImageFile(bytes: Uint8Array, name: string): Promise<
     'not-dicom',
     `${name} is neither DICOM (no "DICM" marker at byte 128, no data-set start) nor a PNG or JPEG image.`,
   );
+}
+
+/** The contract of renderImageFile: width×height display values, each finite and in [0, 1]. A breach is a bug. */
+function assertDisplayValues(image: RenderedImage, name: string): RenderedImage {
+  const { pixels, width, height } = image;
+  if (pixels.length !== width * height) {
+    throw new StudioError('internal', `${name}: the pixel pipeline produced ${pixels.length} values for ${width}×${height} pixels.`);
+  }
+  for (let i = 0; i < pixels.length; i++) {
+    const v = pixels[i];
+    if (!(v >= 0 && v <= 1)) throw new StudioError('internal', `${name}: the pixel pipeline produced the display value ${v} at pixel ${i}.`);
+  }
+  return image;
+}
+
+/** Decode a DICOM, PNG or JPEG file (detected by content) to display values in [0, 1]. Throws StudioError. */
+export async function renderImageFile(bytes: Uint8Array, name: string): Promise<RenderedImage> {
+  return assertDisplayValues(await renderByFormat(bytes, name), name);
 }

@@ -19,6 +19,7 @@ export const MUTATION_KINDS = [
   'chunk-duplicate',
   'chunk-remove',
   'pixel-module-value',
+  'value-string',
   'codec-header',
   'fragment-length',
   'offset-table',
@@ -198,6 +199,22 @@ function corruptPixelModuleValue(rng: Rng, t: MutationTarget): Variant | undefin
   return { kind: 'pixel-module-value', detail: `${tagName(h)} ← ${value}`, bytes: out };
 }
 
+// Number of Frames, Window Center/Width, Rescale Intercept/Slope, VOI LUT Function
+const PIXEL_MODULE_TEXT = [0x0008, 0x1050, 0x1051, 0x1052, 0x1053, 0x1056];
+const TEXT_VALUES = ['0', '-0', '1', '-1', '1e38', '-1e38', '1e308', '1e-45', 'NaN', 'Infinity', '99999999999', '-2147483649', '1\\0', '', 'SIGMOID', 'x'];
+
+/** Replace a number-as-text value (IS/DS) of the pixel pipeline with an edge value, fixing up its length. */
+function corruptValueString(rng: Rng, t: MutationTarget): Variant | undefined {
+  const candidates = t.headers.filter((h) => h.group === 0x0028 && PIXEL_MODULE_TEXT.includes(h.element) && h.valueAt + h.length <= t.bytes.length);
+  if (candidates.length === 0) return undefined;
+  const h = pick(rng, candidates);
+  const text = pick(rng, TEXT_VALUES);
+  const value = new TextEncoder().encode(text.length % 2 ? `${text} ` : text);
+  const out = splice(t.bytes, h.valueAt, h.length, value);
+  writeLength(out, h, value.length);
+  return { kind: 'value-string', detail: `${tagName(h)} ← ${JSON.stringify(text)}`, bytes: out };
+}
+
 /** Pixel Data items: [Basic Offset Table, fragment 1, …]. */
 const fragmentItems = (t: MutationTarget) => t.headers.filter((h) => h.fragment !== undefined);
 
@@ -296,6 +313,8 @@ export function mutate(t: MutationTarget, kind: MutationKind, rng: Rng): Variant
       return removeChunk(rng, t);
     case 'pixel-module-value':
       return corruptPixelModuleValue(rng, t);
+    case 'value-string':
+      return corruptValueString(rng, t);
     case 'codec-header':
       return corruptCodecHeader(rng, t);
     case 'fragment-length':

@@ -1,7 +1,8 @@
 /**
  * Robustness run: mutated variants of real files go through the real import path (renderToModelSize) and each
  * outcome is classified. A decoded image or a StudioError is fine; anything else (TypeError, RangeError, a wasm
- * abort, a plain Error), a call slower than the limit, or a decoded output that is not size×size is a failure.
+ * abort, a plain Error, StudioError 'internal' which renderImageFile throws for a non-finite or out-of-range display
+ * value), a call slower than the limit, or a decoded output that is not size×size is a failure.
  *
  * A codec that never returns cannot be interrupted from the same thread: such a run hangs, and the caller's own
  * timeout (the test's) reports it. Every call is timed, so a slow one shows up before it becomes a hang.
@@ -45,6 +46,8 @@ export interface FuzzReport {
   byOutcome: Partial<Record<FuzzOutcome, number>>;
   byKind: Partial<Record<MutationKind, Partial<Record<FuzzOutcome, number>>>>;
   failures: FuzzCase[];
+  /** up to three distinct messages per outcome, the file name removed */
+  examples: Partial<Record<FuzzOutcome, string[]>>;
   slowest: FuzzCase | undefined;
   totalMs: number;
 }
@@ -64,7 +67,8 @@ async function classify(bytes: Uint8Array, name: string, size: number): Promise<
     const invalid = invalidOutput(pixels, size);
     return invalid ? { outcome: 'failure', message: invalid } : { outcome: 'decoded' };
   } catch (e) {
-    if (e instanceof StudioError) return { outcome: e.code, message: e.message };
+    // 'internal' is the renderer's own invariant check (e.g. a NaN display value): a bug, not a refusal
+    if (e instanceof StudioError && e.code !== 'internal') return { outcome: e.code, message: e.message };
     const what = e instanceof Error ? `${e.name}: ${e.message}` : `thrown ${typeof e}: ${String(e)}`;
     return { outcome: 'failure', message: what };
   }
@@ -79,7 +83,7 @@ export async function runFuzz(files: FuzzFile[], options: FuzzOptions): Promise<
   if (files.length === 0) throw new RangeError('runFuzz: no files');
   const { count, seed, size = 64, maxCallMs = 2000 } = options;
   const targets = new Map<string, MutationTarget>();
-  const report: FuzzReport = { total: 0, byOutcome: {}, byKind: {}, failures: [], slowest: undefined, totalMs: 0 };
+  const report: FuzzReport = { total: 0, byOutcome: {}, byKind: {}, failures: [], examples: {}, slowest: undefined, totalMs: 0 };
   const started = now();
   for (let index = 0; index < count; index++) {
     const rng = mulberry32(childSeed(seed, index));
@@ -100,6 +104,9 @@ export async function runFuzz(files: FuzzFile[], options: FuzzOptions): Promise<
     increment(report.byOutcome, outcome);
     increment((report.byKind[variant.kind] ??= {}), outcome);
     if (outcome === 'failure') report.failures.push(result);
+    const examples = (report.examples[outcome] ??= []);
+    const example = message?.replace(`${name}: `, '').replace(name, '<file>');
+    if (example && examples.length < 3 && !examples.includes(example)) examples.push(example);
     if (!report.slowest || ms > report.slowest.ms) report.slowest = result;
     options.onCase?.(result);
   }
@@ -116,6 +123,8 @@ export function formatFuzzReport(report: FuzzReport, maxFailuresListed = 20): st
   for (const [kind, counts] of Object.entries(report.byKind)) {
     lines.push(`  ${kind.padEnd(22)}${outcomes.map((o) => String(counts?.[o] ?? 0).padStart(6)).join('')}`);
   }
+  lines.push('', 'example messages:');
+  for (const o of outcomes) for (const m of report.examples[o] ?? []) lines.push(`  ${o}: ${m}`);
   const s = report.slowest;
   if (s) lines.push('', `slowest call: ${s.ms.toFixed(1)} ms — ${s.file}, ${s.kind} (${s.detail}) → ${s.outcome}`);
   lines.push(`failures: ${report.failures.length}`);
