@@ -13,7 +13,7 @@ import { classActivationMap, gradCam, gradCamPlusPlus, camToHeatmap } from '../l
 import { toInputTensor } from '../lib/train/batches';
 import { predictLogits } from '../lib/train/evaluate';
 import { renderToModelSize } from '../lib/image';
-import { camZip, classProbabilities, datasetFingerprint, pointingGame, type PointingGameResult, type ScoredImage } from '../lib/eval';
+import { camZip, classProbabilities, datasetFingerprint, pointingGame, standardTolerancePx, type PointingGameResult, type ScoredImage } from '../lib/eval';
 import type { Split } from '../lib/dataset/splits';
 import { StudioError } from '../lib/errors';
 import { session } from './training-service';
@@ -179,12 +179,14 @@ export async function inferFile(name: string, bytes: Uint8Array, method: CamMeth
 
 export interface PointingGameReport extends PointingGameResult {
   split: Split;
+  /** a peak this close (Chebyshev, px) to the lesion still hits: 15 px at 224 px, scaled */
+  tolerancePx: number;
   method: CamMethod;
 }
 
 /**
  * Demo datasets only: share of the split's positive images whose map for the positive class peaks inside
- * the planted lesion (mask stored with the pixels). null for other datasets.
+ * the planted lesion (mask stored with the pixels), within the standard tolerance. null for other datasets.
  */
 export async function demoPointingGame(split: Split = 'test', method: CamMethod = 'cam'): Promise<PointingGameReport | null> {
   const { model, dataset } = session();
@@ -195,10 +197,12 @@ export async function demoPointingGame(split: Split = 'test', method: CamMethod 
   for (let start = 0; start < positives.length; start += BATCH) {
     const ids = positives.slice(start, start + BATCH);
     const rows = await Promise.all(ids.map((id) => db.get('pixels', id)));
+    if (rows.some((r) => !r)) throw new StudioError('storage-failed', 'Stored pixels of a demo image are missing; generate the demo again.');
     const explained = await explainPixels(model, dataset.mean, dataset.std, rows.map((r) => r!.pixels), method, 1);
     explained.forEach((e, i) => items.push({ heat: e.heat, mask: rows[i]!.lesionMask ?? new Uint8Array(e.size * e.size) }));
   }
-  return { ...pointingGame(items, model.config.inputSize), split, method };
+  const tolerancePx = standardTolerancePx(model.config.inputSize);
+  return { ...pointingGame(items, model.config.inputSize, tolerancePx), split, method, tolerancePx };
 }
 
 /** CAM overlays of stored images as a zip of PNGs (built here, so the page stays responsive). */

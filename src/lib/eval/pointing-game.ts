@@ -4,10 +4,27 @@
  */
 import { StudioError } from '../errors';
 
-/** Row-major index of the largest value; ties → the first (lowest index). */
-export function peakIndex(heat: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < heat.length; i++) if (heat[i] > heat[best]) best = i;
+/**
+ * Row-major index of the heat-map peak. Bilinear upsampling turns a border cell into a flat plateau that
+ * reaches the image edge, so among pixels tied at the maximum take the one nearest their centroid (for a
+ * single maximum, that pixel).
+ */
+export function peakIndex(heat: ArrayLike<number>, size = Math.round(Math.sqrt(heat.length))): number {
+  let max = -Infinity;
+  for (let i = 0; i < heat.length; i++) if (heat[i] > max) max = heat[i];
+  const tied: number[] = [];
+  for (let i = 0; i < heat.length; i++) if (heat[i] === max) tied.push(i);
+  const cy = tied.reduce((s, i) => s + Math.floor(i / size), 0) / tied.length;
+  const cx = tied.reduce((s, i) => s + (i % size), 0) / tied.length;
+  let best = tied[0];
+  let bestD = Infinity;
+  for (const i of tied) {
+    const d = (Math.floor(i / size) - cy) ** 2 + ((i % size) - cx) ** 2;
+    if (d < bestD) {
+      bestD = d;
+      best = i;
+    }
+  }
   return best;
 }
 
@@ -19,7 +36,7 @@ export function pointingHit(heat: ArrayLike<number>, mask: ArrayLike<number>, si
   if (heat.length !== size * size || mask.length !== size * size) {
     throw new StudioError('internal', `pointing game: heat (${heat.length}) and mask (${mask.length}) must both be ${size}²`);
   }
-  const peak = peakIndex(heat);
+  const peak = peakIndex(heat, size);
   const py = Math.floor(peak / size);
   const px = peak % size;
   for (let y = Math.max(0, py - tolerancePx); y <= Math.min(size - 1, py + tolerancePx); y++) {
@@ -36,6 +53,11 @@ export interface PointingGameResult {
   total: number;
   /** hits / total; NaN when nothing could be scored */
   accuracy: number;
+}
+
+/** Zhang et al.'s 15 px tolerance at 224 px, scaled to the image side. */
+export function standardTolerancePx(size: number): number {
+  return Math.round((15 * size) / 224);
 }
 
 export function pointingGame(items: Array<{ heat: ArrayLike<number>; mask: ArrayLike<number> }>, size: number, tolerancePx = 0): PointingGameResult {

@@ -13,8 +13,10 @@ describe('pointing game', () => {
     expect(pointingHit(heatAt(3), mask, size)).toBe(false);
   });
 
-  it('takes the first maximum on ties', () => {
-    expect(peakIndex([0, 2, 2, 1])).toBe(1);
+  it('takes the tied maximum nearest the centroid of the plateau', () => {
+    // 3×3 with the top row at the max: centroid (0, 1) → index 1
+    expect(peakIndex([2, 2, 2, 0, 1, 0, 0, 0, 0], 3)).toBe(1);
+    expect(peakIndex([0, 1, 3, 1], 2)).toBe(2);
   });
 
   it('scores only images that have a lesion', () => {
@@ -32,5 +34,14 @@ describe('pointing game', () => {
 
   it('refuses maps of the wrong size', () => {
     expect(() => pointingHit(new Float32Array(9), mask, size)).toThrow(/16/);
+  });
+});
+
+describe('standard tolerance', () => {
+  it('is 15 px at 224 px, scaled with the side', async () => {
+    const { standardTolerancePx } = await import('../../../src/lib/eval');
+    expect(standardTolerancePx(224)).toBe(15);
+    expect(standardTolerancePx(128)).toBe(9);
+    expect(standardTolerancePx(32)).toBe(2);
   });
 });

@@ -1,0 +1,60 @@
+/**
+ * Demo pointing game after training in the studio (Chromium, WebGPU on SwiftShader here): the share of
+ * positive demo TEST images whose CAM peak (positive class) lies in the planted lesion, within the standard
+ * tolerance (15 px at 224 px, scaled). The configuration is the feasible one measured for the report;
+ * override it with EVAL_POINTING_{SIZE,COUNT,EPOCHS,WIDTH,LR,BATCH} to explore.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStudio, servePreview, type Served, type Session } from '../support/browser';
+
+const env = (name: string, fallback: number) => Number(process.env[`EVAL_POINTING_${name}`] ?? fallback);
+const CFG = { size: env('SIZE', 128), count: env('COUNT', 160), epochs: env('EPOCHS', 6), width: env('WIDTH', 0.125), lr: env('LR', 0.003), batch: env('BATCH', 16) };
+
+describe('demo pointing game', () => {
+  let served: Served;
+  let s: Session;
+
+  beforeAll(async () => {
+    served = await servePreview();
+    s = await openStudio(served.url);
+  });
+  afterAll(async () => {
+    await s?.close();
+    await served?.stop();
+  });
+
+  it(`CAM peaks hit the planted lesion in ≥ 80% of positive test images (${JSON.stringify(CFG)})`, async () => {
+    const { page } = s;
+    const t0 = performance.now();
+    await page.waitForSelector('[data-testid="backend"][data-backend]:not([data-backend=""])', { timeout: 120_000 });
+    await page.fill('[data-testid="import-size"]', String(CFG.size));
+    await page.locator('[data-testid="import-size"]').dispatchEvent('change');
+    await page.fill('[data-testid="demo-count"]', String(CFG.count));
+    await page.click('[data-testid="try-demo"]');
+    await page.waitForSelector('[data-testid="dataset-row"][data-status="ready"]', { timeout: 300_000 });
+    const tImport = performance.now();
+
+    await page.fill('[data-testid="cfg-epochs"]', String(CFG.epochs));
+    await page.fill('[data-testid="cfg-batch"]', String(CFG.batch));
+    await page.fill('[data-testid="cfg-width"]', String(CFG.width));
+    await page.fill('[data-testid="cfg-lr"]', String(CFG.lr));
+    await page.click('[data-testid="train"]');
+    await page.waitForSelector('[data-testid="train-status"][data-status="done"], [data-testid="train-status"][data-status="failed"]', { timeout: 840_000 });
+    expect(await page.locator('[data-testid="error"]').allTextContents()).toEqual([]);
+    const tTrain = performance.now();
+
+    const game = page.locator('[data-testid="pointing-game"]');
+    await game.waitFor({ timeout: 120_000 });
+    const accuracy = Number(await game.getAttribute('data-accuracy'));
+    const total = Number(await game.getAttribute('data-total'));
+    const auc = await page.textContent('[data-testid="metric-auc"]');
+    const history = await page.locator('[data-testid="history-row"]').evaluateAll((rows) => rows.map((r) => r.textContent?.trim().replace(/\s+/g, ' ')));
+    console.log(`history:\n  ${history.join('\n  ')}`);
+    console.log(
+      `pointing game ${accuracy.toFixed(3)} over ${total} positive test images; val AUC ${auc}; ` +
+        `import ${((tImport - t0) / 1000).toFixed(0)} s, training ${((tTrain - tImport) / 1000).toFixed(0)} s, pointing ${((performance.now() - tTrain) / 1000).toFixed(0)} s`,
+    );
+    expect(total).toBeGreaterThanOrEqual(10);
+    expect(accuracy).toBeGreaterThanOrEqual(0.8);
+  });
+});
