@@ -6,13 +6,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-export const repoRoot = path.resolve(__dirname, '../..');
+// import.meta.url works under Vitest and under tsx (src/cli runs this file in plain Node ESM, without __dirname)
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const sharedData = path.resolve(repoRoot, '../shared/data');
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const launchArgs = [
+/** Chromium flags of every studio session (WebGPU on, nothing phoning home). */
+export const launchArgs = [
   '--no-sandbox',
   '--enable-unsafe-webgpu',
   '--disable-background-networking',
@@ -69,11 +72,17 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function openStudio(url: string, opts: { headless?: boolean } = {}): Promise<Session> {
+export interface OpenOptions {
+  headless?: boolean;
+  /** Chromium flags instead of `launchArgs` (e.g. without WebGPU, to make the studio fall back to WebGL) */
+  args?: string[];
+}
+
+export async function openStudio(url: string, opts: OpenOptions = {}): Promise<Session> {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: opts.headless ?? true,
-    args: launchArgs,
+    args: opts.args ?? launchArgs,
   });
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const requests: string[] = [];

@@ -1,0 +1,137 @@
+/**
+ * Command line of `npm run studio`: `import <folder>` and `train <folder>` with their options.
+ * Pure (no fs, no browser) so the unit tests cover every refusal; a refusal is one StudioError
+ * ('bad-config') whose message is the one line the CLI prints.
+ */
+import { StudioError } from '../lib/errors';
+
+export type Command = 'import' | 'train';
+export type BackendChoice = 'webgpu' | 'webgl' | 'cpu';
+
+export interface StudioOptions {
+  command: Command;
+  folder: string;
+  out: string;
+  labels?: string;
+  /** train only: an external folder evaluated after training */
+  eval?: string;
+  evalLabels?: string;
+  /** training settings the person set; undefined = the studio's default */
+  epochs?: number;
+  batch?: number;
+  /** side of the stored square images, px (fixed at import) */
+  imageSize?: number;
+  width?: number;
+  lr?: number;
+  posWeight?: number | 'auto';
+  augment?: boolean;
+  patience?: number;
+  /** train/val/test percentages, summing to 100 */
+  split?: [number, number, number];
+  seed?: number;
+  backend?: BackendChoice;
+  weights?: string;
+  /** how many highest-loss validation images get a CAM PNG */
+  cams: number;
+}
+
+export const USAGE = `usage: npm run studio -- import <folder> [--labels <csv>] [--image-size <px>] [--split 80/10/10] [--seed <n>] [--backend webgpu|webgl|cpu] --out <dir>
+       npm run studio -- train <folder> [--labels <csv>] [--eval <folder>] [--eval-labels <csv>] --out <dir>
+              [--epochs <n>] [--batch <n>] [--image-size <px>] [--width <x>] [--lr <x>] [--pos-weight <x|auto>]
+              [--augment on|off] [--patience <n>] [--split 80/10/10] [--seed <n>] [--backend webgpu|webgl|cpu]
+              [--weights <file.pth|file.safetensors>] [--cams <n>]`;
+
+const TRAIN_ONLY = ['eval', 'eval-labels', 'epochs', 'batch', 'width', 'lr', 'pos-weight', 'augment', 'patience', 'weights', 'cams'];
+const BOTH = ['labels', 'out', 'image-size', 'split', 'seed', 'backend'];
+
+function refuse(message: string): never {
+  throw new StudioError('bad-config', message);
+}
+
+function integer(name: string, text: string, min: number, max: number): number {
+  const v = Number(text);
+  if (!/^\d+$/.test(text) || v < min || v > max) refuse(`--${name} must be a whole number from ${min} to ${max}, got "${text}".`);
+  return v;
+}
+
+/** A number above 0, optionally `below` (exclusive) or `atMost` (inclusive) a bound. */
+function positive(name: string, text: string, bound: { below?: number; atMost?: number } = {}): number {
+  const v = Number(text);
+  const { below = Infinity, atMost = Infinity } = bound;
+  if (text.trim() === '' || !Number.isFinite(v) || v <= 0 || v >= below || v > atMost) {
+    const limit = below < Infinity ? ` and below ${below}` : atMost < Infinity ? ` and at most ${atMost}` : '';
+    refuse(`--${name} must be a number above 0${limit}, got "${text}".`);
+  }
+  return v;
+}
+
+/** "80/10/10" → [80, 10, 10]; whole percentages, train and val above 0, summing to 100. */
+export function parseSplit(text: string): [number, number, number] {
+  const parts = text.split('/');
+  if (parts.length !== 3 || parts.some((p) => !/^\d+$/.test(p))) refuse(`--split must look like 80/10/10, got "${text}".`);
+  const [train, val, test] = parts.map(Number);
+  if (train + val + test !== 100) refuse(`--split percentages must add up to 100, got ${train + val + test}.`);
+  if (train === 0 || val === 0) refuse(`--split needs a training and a validation share above 0, got "${text}".`);
+  return [train, val, test];
+}
+
+export function parseArgs(argv: string[]): StudioOptions {
+  const [command, ...rest] = argv;
+  if (command !== 'import' && command !== 'train') refuse(`Unknown command "${command ?? ''}": use "import" or "train".`);
+  const values = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (!BOTH.includes(name) && !TRAIN_ONLY.includes(name)) refuse(`Unknown option --${name}.`);
+    if (command === 'import' && TRAIN_ONLY.includes(name)) refuse(`--${name} applies to "train", not "import".`);
+    if (values.has(name)) refuse(`--${name} is given twice.`);
+    const value = eq > 0 ? arg.slice(eq + 1) : rest[++i];
+    if (value === undefined || (eq < 0 && value.startsWith('--'))) refuse(`--${name} needs a value.`);
+    values.set(name, value);
+  }
+  if (positional.length !== 1) refuse(`"${command}" takes exactly one folder, got ${positional.length}.`);
+  const out = values.get('out');
+  if (!out) refuse('--out <dir> is required.');
+
+  const get = (name: string) => values.get(name);
+  const options: StudioOptions = { command, folder: positional[0], out, cams: 4 };
+  const v = (name: string) => get(name) !== undefined;
+  if (v('labels')) options.labels = get('labels');
+  if (v('eval')) options.eval = get('eval');
+  if (v('eval-labels')) {
+    if (!v('eval')) refuse('--eval-labels needs --eval <folder>.');
+    options.evalLabels = get('eval-labels');
+  }
+  if (v('epochs')) options.epochs = integer('epochs', get('epochs')!, 1, 1000);
+  if (v('batch')) options.batch = integer('batch', get('batch')!, 1, 1024);
+  if (v('image-size')) options.imageSize = integer('image-size', get('image-size')!, 32, 512);
+  if (v('width')) options.width = positive('width', get('width')!, { atMost: 2 });
+  if (v('lr')) options.lr = positive('lr', get('lr')!, { below: 1 });
+  if (v('pos-weight')) options.posWeight = get('pos-weight') === 'auto' ? 'auto' : positive('pos-weight', get('pos-weight')!);
+  if (v('augment')) {
+    const a = get('augment');
+    if (a !== 'on' && a !== 'off') refuse(`--augment must be "on" or "off", got "${a}".`);
+    options.augment = a === 'on';
+  }
+  if (v('patience')) options.patience = integer('patience', get('patience')!, 0, 1000);
+  if (v('split')) options.split = parseSplit(get('split')!);
+  if (v('seed')) options.seed = integer('seed', get('seed')!, 0, 2 ** 32 - 1);
+  if (v('backend')) {
+    const b = get('backend');
+    if (b !== 'webgpu' && b !== 'webgl' && b !== 'cpu') refuse(`--backend must be webgpu, webgl or cpu, got "${b}".`);
+    options.backend = b;
+  }
+  if (v('weights')) {
+    const w = get('weights')!;
+    if (!/\.(pth|pt|safetensors)$/i.test(w)) refuse(`--weights must be a .pth or .safetensors file, got "${w}".`);
+    options.weights = w;
+  }
+  if (v('cams')) options.cams = integer('cams', get('cams')!, 0, 100);
+  return options;
+}

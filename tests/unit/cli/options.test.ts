@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs, parseSplit } from '../../../src/cli/options';
+import { StudioError } from '../../../src/lib/errors';
+
+function refusal(argv: string[]): string {
+  try {
+    parseArgs(argv);
+  } catch (e) {
+    expect(e).toBeInstanceOf(StudioError);
+    expect((e as StudioError).code).toBe('bad-config');
+    return (e as StudioError).message;
+  }
+  throw new Error(`accepted: ${argv.join(' ')}`);
+}
+
+describe('studio CLI options', () => {
+  it('reads import with its folder, labels and output', () => {
+    expect(parseArgs(['import', 'data/x', '--labels', 'l.csv', '--out', '/tmp/o'])).toEqual({ command: 'import', folder: 'data/x', labels: 'l.csv', out: '/tmp/o', cams: 4 });
+  });
+
+  it('reads every train option, in both --name value and --name=value forms', () => {
+    const o = parseArgs([
+      'train', 'f', '--eval', 'g', '--eval-labels=g.csv', '--out', 'o', '--epochs', '2', '--batch=16', '--image-size', '64', '--width', '0.25',
+      '--lr', '3e-3', '--pos-weight', 'auto', '--augment', 'off', '--patience', '3', '--split', '70/20/10', '--seed', '7', '--backend', 'webgl',
+      '--weights', 'w.pth', '--cams', '2',
+    ]);
+    expect(o).toEqual({
+      command: 'train', folder: 'f', eval: 'g', evalLabels: 'g.csv', out: 'o', epochs: 2, batch: 16, imageSize: 64, width: 0.25, lr: 0.003,
+      posWeight: 'auto', augment: false, patience: 3, split: [70, 20, 10], seed: 7, backend: 'webgl', weights: 'w.pth', cams: 2,
+    });
+    expect(parseArgs(['train', 'f', '--out', 'o', '--pos-weight', '2.5', '--augment', 'on']).posWeight).toBe(2.5);
+    expect(parseArgs(['train', 'f', '--out', 'o', '--augment', 'on']).augment).toBe(true);
+  });
+
+  it('leaves unset options undefined so the studio keeps its defaults', () => {
+    const o = parseArgs(['train', 'f', '--out', 'o']);
+    expect(Object.keys(o).sort()).toEqual(['cams', 'command', 'folder', 'out']);
+  });
+
+  it.each([
+    [['serve', 'f', '--out', 'o'], 'Unknown command "serve": use "import" or "train".'],
+    [[], 'Unknown command "": use "import" or "train".'],
+    [['train', 'f'], '--out <dir> is required.'],
+    [['train', '--out', 'o'], '"train" takes exactly one folder, got 0.'],
+    [['train', 'a', 'b', '--out', 'o'], '"train" takes exactly one folder, got 2.'],
+    [['train', 'f', '--out', 'o', '--frobnicate', '1'], 'Unknown option --frobnicate.'],
+    [['import', 'f', '--out', 'o', '--eval', 'g'], '--eval applies to "train", not "import".'],
+    [['train', 'f', '--out', 'o', '--epochs', '2', '--epochs', '3'], '--epochs is given twice.'],
+    [['train', 'f', '--out', 'o', '--epochs'], '--epochs needs a value.'],
+    [['train', 'f', '--epochs', '--out', 'o'], '--epochs needs a value.'],
+    [['train', 'f', '--out', 'o', '--epochs', '0'], '--epochs must be a whole number from 1 to 1000, got "0".'],
+    [['train', 'f', '--out', 'o', '--epochs', '2.5'], '--epochs must be a whole number from 1 to 1000, got "2.5".'],
+    [['train', 'f', '--out', 'o', '--image-size', '16'], '--image-size must be a whole number from 32 to 512, got "16".'],
+    [['train', 'f', '--out', 'o', '--width', '0'], '--width must be a number above 0 and at most 2, got "0".'],
+    [['train', 'f', '--out', 'o', '--width', '2.5'], '--width must be a number above 0 and at most 2, got "2.5".'],
+    [['train', 'f', '--out', 'o', '--lr', '1'], '--lr must be a number above 0 and below 1, got "1".'],
+    [['train', 'f', '--out', 'o', '--lr', 'fast'], '--lr must be a number above 0 and below 1, got "fast".'],
+    [['train', 'f', '--out', 'o', '--pos-weight', '-1'], '--pos-weight must be a number above 0, got "-1".'],
+    [['train', 'f', '--out', 'o', '--augment', 'yes'], '--augment must be "on" or "off", got "yes".'],
+    [['train', 'f', '--out', 'o', '--backend', 'cuda'], '--backend must be webgpu, webgl or cpu, got "cuda".'],
+    [['train', 'f', '--out', 'o', '--weights', 'w.onnx'], '--weights must be a .pth or .safetensors file, got "w.onnx".'],
+    [['train', 'f', '--out', 'o', '--eval-labels', 'x.csv'], '--eval-labels needs --eval <folder>.'],
+  ])('refuses %j', (argv, message) => {
+    expect(refusal(argv)).toBe(message);
+  });
+
+  it('reads splits as whole percentages summing to 100 with train and val above 0', () => {
+    expect(parseSplit('80/10/10')).toEqual([80, 10, 10]);
+    expect(parseSplit('90/10/0')).toEqual([90, 10, 0]);
+    expect(() => parseSplit('80/10')).toThrow('--split must look like 80/10/10, got "80/10".');
+    expect(() => parseSplit('80/10/5')).toThrow('--split percentages must add up to 100, got 95.');
+    expect(() => parseSplit('0.8/0.1/0.1')).toThrow('--split must look like 80/10/10');
+    expect(() => parseSplit('100/0/0')).toThrow('--split needs a training and a validation share above 0, got "100/0/0".');
+  });
+});
