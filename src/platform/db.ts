@@ -7,6 +7,8 @@
  *   rejections   key id = `${datasetId}|${sourcePath}`, index byDataset   files refused, with reasons
  *   runs         key id                      training runs: config, history, metrics, status
  *   checkpoints  key id = `${runId}|${epoch}`, index byRun     weights + optimizer state
+ * Version 2 adds:
+ *   weights      key name                    imported .pth / .safetensors files, kept for reuse
  * Image ids derive from the source path, so re-importing the same folder overwrites instead
  * of duplicating, and an interrupted import continues where it stopped.
  */
@@ -94,7 +96,14 @@ export interface CheckpointRecord {
   monitorValue: number;
 }
 
+export interface WeightsRecord {
+  name: string;
+  importedAt: number;
+  bytes: Uint8Array;
+}
+
 interface StudioSchema extends DBSchema {
+  weights: { key: string; value: WeightsRecord };
   datasets: { key: string; value: DatasetRecord };
   images: { key: string; value: ImageRecord; indexes: { byDataset: string } };
   pixels: { key: string; value: PixelRecord };
@@ -105,7 +114,7 @@ interface StudioSchema extends DBSchema {
 
 export type StudioDb = IDBPDatabase<StudioSchema>;
 export const DB_NAME = 'cxr-studio';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 let opened: Promise<StudioDb> | undefined;
 
@@ -120,6 +129,7 @@ export function openStudioDb(): Promise<StudioDb> {
         db.createObjectStore('runs', { keyPath: 'id' }).createIndex('byDataset', 'datasetId');
         db.createObjectStore('checkpoints', { keyPath: 'id' }).createIndex('byRun', 'runId');
       }
+      if (oldVersion < 2) db.createObjectStore('weights', { keyPath: 'name' });
     },
   });
   return opened;

@@ -9,6 +9,8 @@ import { Adam } from '../lib/model/adam';
 import { exportStateDict, loadStateDict } from '../lib/model/state-dict';
 import { readSafetensors, writeSafetensors } from '../lib/model/safetensors';
 import { readPth } from '../lib/model/pth';
+import { toTfjsWeights, type TfjsWeights } from '../lib/model/tfjs-weights';
+import type { StateDict } from '../lib/model/state-dict';
 import { classActivationMap, camToHeatmap } from '../lib/cam/cam';
 import { sigmoid, softmax } from '../lib/metrics';
 import { train, type EpochRecord, type StepProgress, type TrainOutcome } from '../lib/train/trainer';
@@ -141,7 +143,33 @@ async function runTraining(run: RunRecord, cfg: TrainConfig, events: TrainEvents
   }
 }
 
-export async function startTraining(datasetId: string, config: TrainConfig, events: TrainEvents, weights?: { name: string; bytes: Uint8Array }): Promise<RunResult> {
+function readWeightsFile(name: string, bytes: Uint8Array): StateDict {
+  try {
+    return /\.safetensors$/i.test(name) ? readSafetensors(bytes) : readPth(bytes);
+  } catch (e) {
+    throw new StudioError('bad-weights', `${name}: ${toErrorData(e).message}`);
+  }
+}
+
+/** Keep an imported .pth / .safetensors in IndexedDB (after checking it parses) for later runs. */
+export async function importWeights(name: string, bytes: Uint8Array): Promise<{ name: string; tensors: number }> {
+  const sd = readWeightsFile(name, bytes);
+  if (!sd.has('conv1.weight') || !sd.has('fc.weight')) {
+    throw new StudioError('bad-weights', `${name} is not a ResNet state dict (no conv1.weight / fc.weight).`);
+  }
+  try {
+    await (await openStudioDb()).put('weights', { name, importedAt: Date.now(), bytes });
+  } catch (e) {
+    throw storageError(e);
+  }
+  return { name, tensors: sd.size };
+}
+
+export async function listWeights(): Promise<string[]> {
+  return (await openStudioDb()).getAllKeys('weights');
+}
+
+export async function startTraining(datasetId: string, config: TrainConfig, events: TrainEvents, weightsName?: string): Promise<RunResult> {
   await init();
   const cfg = validateConfig(config);
   dataset = await openStoredDataset(datasetId);
@@ -149,9 +177,10 @@ export async function startTraining(datasetId: string, config: TrainConfig, even
     throw new StudioError('bad-config', `This dataset was imported at ${dataset.record.imageSize} px; train at that size or re-import.`);
   }
   freshModel(cfg, dataset.record.classes);
-  if (weights && model) {
-    const sd = weights.name.endsWith('.safetensors') ? readSafetensors(weights.bytes) : readPth(weights.bytes);
-    loadStateDict(model, sd, { adaptImageNet: true });
+  if (weightsName && model) {
+    const stored = await (await openStudioDb()).get('weights', weightsName);
+    if (!stored) throw new StudioError('bad-weights', `Imported weights "${weightsName}" are no longer stored; import the file again.`);
+    loadStateDict(model, readWeightsFile(stored.name, stored.bytes), { adaptImageNet: true });
   }
   const run: RunRecord = {
     id: `run-${Date.now().toString(36)}`,
@@ -268,6 +297,37 @@ export async function camForPixels(pixels: Uint8Array): Promise<CamResult> {
     probability: binary ? p1 : softmax(l)[classIndex],
     classIndex,
   };
+}
+
+export interface ModelExport {
+  safetensors: Uint8Array;
+  tfjs: TfjsWeights;
+}
+
+/** The current model as model.safetensors (torchvision keys) and in the tfjs weights format. */
+export async function exportModel(): Promise<ModelExport> {
+  if (!model) throw new StudioError('internal', 'No model in this session: train, resume or load one first.');
+  const sd = await exportStateDict(model);
+  return { safetensors: writeSafetensors(sd), tfjs: toTfjsWeights(sd, { ...model.config, mean: dataset?.mean, std: dataset?.std }) };
+}
+
+/**
+ * Load a model the studio exported (or any 1-channel torchvision ResNet-18 state dict) for
+ * evaluation and CAM on a stored dataset. Width and head follow the file's shapes.
+ */
+export async function loadTrainedModel(datasetId: string, name: string, bytes: Uint8Array): Promise<{ widthMultiplier: number; numClasses: number }> {
+  await init();
+  const sd = readWeightsFile(name, bytes);
+  const conv1 = sd.get('conv1.weight');
+  const fc = sd.get('fc.weight');
+  if (!conv1 || !fc) throw new StudioError('bad-weights', `${name} is not a ResNet state dict (no conv1.weight / fc.weight).`);
+  if (conv1.shape[1] !== 1) throw new StudioError('bad-weights', `${name} expects ${conv1.shape[1]} input channels; use it as initial weights for training instead.`);
+  dataset = await openStoredDataset(datasetId);
+  const config = { widthMultiplier: conv1.shape[0] / 64, numClasses: fc.shape[0], inputSize: dataset.record.imageSize };
+  model?.dispose();
+  model = createResNet18(config, 1);
+  loadStateDict(model, sd, { adaptImageNet: false });
+  return { widthMultiplier: config.widthMultiplier, numClasses: config.numClasses };
 }
 
 /** The model and dataset of this worker session, for evaluation/explanation services. */

@@ -1,5 +1,6 @@
 /** The studio's workers: a pool for import, one dedicated worker for training. */
 import { wrap, type Remote } from 'comlink';
+import './comlink-errors';
 import { WorkerPool } from './worker-pool';
 import type { ImportApi } from '../../workers/import.worker';
 import type { TrainingApi } from '../../workers/train.worker';

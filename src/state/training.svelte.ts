@@ -8,6 +8,7 @@ import { openStudioDb, type RunRecord } from '../platform/db';
 import { getTrainingWorker } from '../platform/workers';
 import { errors } from './errors.svelte';
 import { evaluation } from './evaluation.svelte';
+import { saveBlob } from '../platform/download';
 
 export type TrainStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
 
@@ -19,6 +20,11 @@ class TrainingState {
   stepLosses = $state<number[]>([]);
   history = $state<EpochRecord[]>([]);
   runId = $state<string | null>(null);
+  /** imported .pth / .safetensors files stored for reuse, and the one to start from */
+  weightsNames = $state<string[]>([]);
+  initialWeights = $state<string>('');
+  /** a model exists in the worker (trained, resumed or loaded) and can be exported */
+  hasModel = $state(false);
   interrupted = $state<RunRecord | null>(null);
 
   async initBackend(): Promise<void> {
@@ -32,6 +38,7 @@ class TrainingState {
         );
       }
       await this.findInterrupted();
+      this.weightsNames = await getTrainingWorker().listWeights();
     } catch (e) {
       errors.report(e);
     }
@@ -64,6 +71,7 @@ class TrainingState {
       return;
     }
     this.status = result.outcome?.cancelled ? 'cancelled' : 'done';
+    this.hasModel = true;
     if (result.outcome) this.history = result.outcome.history;
     if (this.status === 'done') await evaluation.afterTraining();
   }
@@ -77,7 +85,7 @@ class TrainingState {
       const cfg = $state.snapshot(this.config);
       cfg.imageSize = imageSize;
       this.status = 'running';
-      await this.finish(await getTrainingWorker().startTraining(datasetId, cfg, this.events()));
+      await this.finish(await getTrainingWorker().startTraining(datasetId, cfg, this.events(), this.initialWeights || undefined));
     } catch (e) {
       this.status = 'failed';
       errors.report(e);
@@ -96,6 +104,41 @@ class TrainingState {
       await this.finish(await getTrainingWorker().resumeTraining(run.id, this.events()));
     } catch (e) {
       this.status = 'failed';
+      errors.report(e);
+    }
+  }
+
+  async importWeights(file: File): Promise<void> {
+    try {
+      const { name } = await getTrainingWorker().importWeights(file.name, new Uint8Array(await file.arrayBuffer()));
+      this.weightsNames = await getTrainingWorker().listWeights();
+      this.initialWeights = name;
+    } catch (e) {
+      errors.report(e);
+    }
+  }
+
+  async exportModel(kind: 'safetensors' | 'tfjs'): Promise<void> {
+    try {
+      const out = await getTrainingWorker().exportModel();
+      if (kind === 'safetensors') saveBlob(new Blob([out.safetensors as BlobPart]), 'model.safetensors');
+      else {
+        saveBlob(new Blob([out.tfjs.modelJson], { type: 'application/json' }), 'model.json');
+        saveBlob(new Blob([out.tfjs.weightsBin as BlobPart]), 'weights.bin');
+      }
+    } catch (e) {
+      errors.report(e);
+    }
+  }
+
+  /** Load an exported model for evaluation and CAM on the selected dataset, without training. */
+  async loadModel(datasetId: string, file: File): Promise<void> {
+    try {
+      await getTrainingWorker().loadTrainedModel(datasetId, file.name, new Uint8Array(await file.arrayBuffer()));
+      this.hasModel = true;
+      this.status = 'done';
+      await evaluation.afterTraining();
+    } catch (e) {
       errors.report(e);
     }
   }
