@@ -17,6 +17,14 @@ export function decodeRle(frame: Uint8Array, pixelCount: number, samplesPerPixel
       `the RLE header lists ${segmentCount} segments where ${expected} were expected.`,
     );
   }
+  // PackBits expands at most 64-fold (a 2-byte run gives 128 bytes): refuse a frame too small before allocating
+  const maxOutput = (frame.length - 64) * 64;
+  if (pixelCount * segmentCount > maxOutput) {
+    throw new StudioError(
+      'corrupt-compressed-stream',
+      `the RLE frame of ${frame.length.toLocaleString('en-US')} bytes cannot hold ${pixelCount.toLocaleString('en-US')} pixels × ${segmentCount} segment(s).`,
+    );
+  }
   const offsets: number[] = [];
   for (let i = 0; i < segmentCount; i++) offsets.push(view.getUint32(4 + 4 * i, true));
   offsets.push(frame.length);

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { StudioError, type StudioErrorCode } from '../../../src/lib/errors';
 import { renderImageFile } from '../../../src/lib/dicom';
 import { jpegWithFrameHeader, writeBrokenFiles } from '../../support/broken-files';
-import { encapsulatedPixelData, imageElements, nativePixelData, part10 } from './dicom-builder';
+import { encapsulatedPixelData, imageElements, nativePixelData, part10, rleFrame } from './dicom-builder';
 
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 
@@ -84,6 +84,13 @@ describe('code-stream headers are checked before any codec runs', () => {
     const error = await refusal(part10('1.2.840.10008.1.2.4.50', spec, encapsulatedPixelData([jpegWithFrameHeader(32, 48)])));
     expect(error.code).toBe('corrupt-compressed-stream');
     expect(error.message).toMatch(/stream header says 48×32 pixels, but the DICOM header says 16×16/);
+  });
+
+  it('refuses an RLE frame too small for Rows × Columns before decoding it', async () => {
+    const frame = rleFrame([new Uint8Array(100)]);
+    const error = await refusal(part10('1.2.840.10008.1.2.5', imageElements({ rows: 4096, columns: 4096 }), encapsulatedPixelData([frame])));
+    expect(error.code).toBe('corrupt-compressed-stream');
+    expect(error.message).toMatch(/the RLE frame of 166 bytes cannot hold 16,777,216 pixels × 1 segment\(s\)/);
   });
 
   it('refuses a JPEG-LS stream cut before its end marker at once (CharLS would spin for seconds)', async () => {
