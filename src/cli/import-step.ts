@@ -70,6 +70,18 @@ async function datasetIds(page: Page): Promise<string[]> {
   return page.locator('[data-testid="dataset-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id') ?? ''));
 }
 
+/** Run `start` (an import or demo) and return the id of the dataset row it adds. */
+export async function newDatasetRow(page: Page, start: () => Promise<void>): Promise<string> {
+  const before = await datasetIds(page);
+  await start();
+  await page.waitForFunction(
+    (known) => [...document.querySelectorAll('[data-testid="dataset-row"]')].some((r) => !known.includes(r.getAttribute('data-id') ?? '')),
+    before,
+    { timeout: 120_000 },
+  );
+  return (await datasetIds(page)).find((id) => !before.includes(id))!;
+}
+
 /** Writes the unzipped export under `dir`; returns stats.json and index.csv. */
 async function exportDataset(page: Page, dir: string): Promise<{ stats: Record<string, unknown>; index: Array<Record<string, string>> }> {
   const files = unzipSync((await downloadBytes(page, 'export-zip', 'to export the dataset', 1_800_000)).bytes);
@@ -95,16 +107,9 @@ export async function importFolder(page: Page, req: ImportRequest, exportTo: str
   if (req.imageSize !== undefined) await fill(page, 'import-size', req.imageSize, 'for --image-size');
   if (req.split) await fill(page, 'import-split', req.split.join('/'), 'for --split');
   if (req.seed !== undefined) await fill(page, 'import-seed', req.seed, 'for --seed');
-  const before = await datasetIds(page);
   log(`importing ${filesSeen} files from ${req.folder}…`);
   const t0 = performance.now();
-  await page.setInputFiles('[data-testid="folder-input"]', picked);
-  await page.waitForFunction(
-    (known) => [...document.querySelectorAll('[data-testid="dataset-row"]')].some((r) => !known.includes(r.getAttribute('data-id') ?? '')),
-    before,
-    { timeout: 120_000 },
-  );
-  const datasetId = (await datasetIds(page)).find((id) => !before.includes(id))!;
+  const datasetId = await newDatasetRow(page, () => page.setInputFiles('[data-testid="folder-input"]', picked));
   await waitOrError(page, `[data-testid="dataset-row"][data-id="${datasetId}"][data-status="ready"]`, `Importing ${req.folder}`, 3_600_000);
   const seconds = (performance.now() - t0) / 1000;
   await waitOrError(page, '[data-testid="import-report"]', 'Reading the import report', 60_000);

@@ -4,14 +4,14 @@
  * overlays of the highest-loss validation images (the CAM canvas), and timings.
  * Controls this build of the studio lacks are listed in report.gaps and make the run exit non-zero.
  */
-import { writeFile, mkdir, readFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { strFromU8 } from 'fflate';
 import type { Page } from 'playwright-core';
 import { readCsv } from '../../tests/support/import-flow';
 import { StudioError } from '../lib/errors';
-import { imageLoss } from '../lib/eval/summary';
 import { importFolder, type ImportResult } from './import-step';
+import { camImages } from './cam';
 import type { StudioOptions } from './options';
 import { waitOrError, type StudioSession } from './session';
 import { downloadBytes, fill, has, need, sel, UI } from './ui';
@@ -107,33 +107,6 @@ async function exportPredictions(page: Page, setKey: string, file: string): Prom
   const { bytes } = await downloadBytes(page, UI.exportPredictions, 'to save predictions');
   await writeFile(file, bytes);
   return { predictionsFile: path.basename(file), rows: readCsv(strFromU8(bytes)).length };
-}
-
-/** Overlay PNGs of the `count` highest-loss images of a predictions CSV; ms per image from select to drawn. */
-async function camImages(page: Page, predictionsCsv: string, classes: string[], count: number, dir: string): Promise<{ files: string[]; msPerImage: number | null }> {
-  await need(page, UI.camSelect, 'for the CAM images');
-  const rows = readCsv(await readFile(predictionsCsv, 'utf8'));
-  const ranked = rows
-    .map((r) => ({ file: r.file, loss: imageLoss(r.logit.split(';').map(Number), classes.indexOf(r.label)) }))
-    .sort((a, b) => b.loss - a.loss)
-    .slice(0, count);
-  const options = await page.locator(`${sel(UI.camSelect)} option`).evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, text: o.textContent ?? '' })));
-  await mkdir(dir, { recursive: true });
-  const files: string[] = [];
-  let totalMs = 0;
-  for (const { file, loss } of ranked) {
-    const option = options.find((o) => o.text.startsWith(`${file} `));
-    if (!option) throw new StudioError('internal', `The CAM list has no image ${file}.`);
-    const t0 = performance.now();
-    await page.selectOption(sel(UI.camSelect), option.value);
-    await page.waitForSelector(`${sel(UI.camCanvas)}[data-drawn-for="${option.value}"]`, { timeout: 120_000 });
-    totalMs += performance.now() - t0;
-    const dataUrl = await page.locator(sel(UI.camCanvas)).evaluate((c) => (c as HTMLCanvasElement).toDataURL('image/png'));
-    const name = `cam-${files.length + 1}-loss${loss.toFixed(3)}-${file.replace(/[^A-Za-z0-9._-]+/g, '_')}.png`;
-    await writeFile(path.join(dir, name), Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
-    files.push(path.join(path.basename(dir), name));
-  }
-  return { files, msPerImage: files.length > 0 ? totalMs / files.length : null };
 }
 
 /** Run `step`; a missing control becomes a gap (recorded, run continues), other failures stop the run. */

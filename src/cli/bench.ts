@@ -1,0 +1,135 @@
+/**
+ * `npm run bench [-- --import-folder <dir>]`: standard measurements of the built studio, driven headless
+ * through its own controls (no training or decoding in Node): import files/s, training images/s per
+ * backend and input size (a tiny demo, 2 epochs: the second one is measured, after shader compilation),
+ * inference + CAM ms per image, and the bundle's size. Prints a table; writes bench.json.
+ */
+import { readdir, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot, sharedData } from '../../tests/support/browser';
+import { toErrorData } from '../lib/errors';
+import { importFolder, newDatasetRow } from './import-step';
+import { camTimings } from './cam';
+import { openSession, waitOrError } from './session';
+import { fill, has, sel, UI } from './ui';
+import type { BackendChoice } from './options';
+
+const SIZES_PX = [64, 128, 224];
+const BACKENDS: BackendChoice[] = ['webgpu', 'webgl'];
+const DEMO_IMAGES = 24;
+const BATCH = 8;
+const WIDTH = 0.25;
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+interface TrainingRow {
+  backend: string;
+  imageSizePx: number;
+  imagesPerSecond: number | null;
+  msPerStep: number | null;
+  gpuBytesPerImage: number | null;
+  camMsPerImage: number | null;
+  error?: string;
+}
+
+async function bundleBytes(): Promise<{ files: number; bytes: number }> {
+  const dir = path.join(repoRoot, 'dist');
+  const names = await readdir(dir, { recursive: true });
+  let bytes = 0;
+  let files = 0;
+  for (const n of names) {
+    const s = await stat(path.join(dir, n));
+    if (s.isFile()) (bytes += s.size), files++;
+  }
+  return { files, bytes };
+}
+
+/** A demo of DEMO_IMAGES at `size` px, trained 2 epochs; epoch 2's images/s from the history row. */
+async function trainDemo(page: import('playwright-core').Page, size: number): Promise<{ imagesPerSecond: number; gpuBytesPerImage: number | null }> {
+  await fill(page, 'import-size', size, 'to set the demo size');
+  await fill(page, 'demo-count', DEMO_IMAGES, 'to set the demo size');
+  const id = await newDatasetRow(page, () => page.click(sel('try-demo')));
+  await waitOrError(page, `${sel('dataset-row')}[data-id="${id}"][data-status="ready"]`, `Generating the ${size} px demo`, 600_000);
+  // a fresh demo is selected by the studio after import; train it
+  await fill(page, UI.epochs, 2, 'for the epochs');
+  await fill(page, UI.batch, BATCH, 'for the batch');
+  await fill(page, UI.width, WIDTH, 'for the width');
+  await page.waitForSelector(`${sel(UI.train)}:not([disabled])`, { timeout: 60_000 });
+  await page.click(sel(UI.train));
+  await waitOrError(page, `${sel(UI.status)}[data-status="done"]`, `Training at ${size} px`, 900_000);
+  const rows = await page.locator(sel(UI.historyRow)).evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-images-per-second'))));
+  const gpu = (await has(page, UI.gpuMemory)) ? Number(await page.getAttribute(sel(UI.gpuMemory), 'data-bytes-per-image')) : null;
+  return { imagesPerSecond: rows[rows.length - 1], gpuBytesPerImage: gpu };
+}
+
+async function benchBackend(backend: BackendChoice): Promise<TrainingRow[]> {
+  const rows: TrainingRow[] = [];
+  const session = await openSession(backend, log);
+  try {
+    for (const size of SIZES_PX) {
+      const row: TrainingRow = { backend: `${session.backend.name} (${session.backend.adapter})`, imageSizePx: size, imagesPerSecond: null, msPerStep: null, gpuBytesPerImage: null, camMsPerImage: null };
+      try {
+        const t = await trainDemo(session.page, size);
+        row.imagesPerSecond = t.imagesPerSecond;
+        row.msPerStep = (1000 * BATCH) / t.imagesPerSecond;
+        row.gpuBytesPerImage = t.gpuBytesPerImage;
+        row.camMsPerImage = (await camTimings(session.page, 3)).msPerImage;
+      } catch (e) {
+        row.error = toErrorData(e).message;
+      }
+      log(`${backend} ${size} px: ${row.imagesPerSecond?.toFixed(2) ?? '—'} img/s${row.error ? ` (${row.error})` : ''}`);
+      rows.push(row);
+    }
+  } finally {
+    await session.close();
+  }
+  return rows;
+}
+
+function folderArg(): string {
+  const i = process.argv.indexOf('--import-folder');
+  if (i > 0 && process.argv[i + 1]) return process.argv[i + 1];
+  return path.join(sharedData, 'cxr-dicom');
+}
+
+const fmt = (v: number | null | undefined, digits = 1) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const folder = folderArg();
+  if (!existsSync(folder)) throw new Error(`${folder} is not a folder (pass --import-folder <dir>).`);
+  const importSession = await openSession(undefined, log);
+  let importResult;
+  try {
+    importResult = await importFolder(importSession.page, { folder, imageSize: 224 }, null, log);
+  } finally {
+    await importSession.close();
+  }
+  const training: TrainingRow[] = [];
+  for (const backend of BACKENDS) training.push(...(await benchBackend(backend)));
+  const bundle = await bundleBytes();
+  const result = {
+    date: new Date().toISOString(),
+    import: { folder, files: importResult.filesSeen, imported: importResult.imported, seconds: importResult.seconds, filesPerSecond: importResult.filesPerSecond },
+    training: { demoImages: DEMO_IMAGES, batch: BATCH, widthMultiplier: WIDTH, rows: training },
+    bundle,
+    totalSeconds: (performance.now() - t0) / 1000,
+  };
+  await writeFile(path.join(process.cwd(), 'bench.json'), JSON.stringify(result, null, 2));
+  const lines = [
+    `import   ${importResult.filesSeen} files of ${path.basename(folder)} at 224 px: ${fmt(importResult.filesPerSecond, 2)} files/s`,
+    '',
+    'backend (adapter)                                  px   img/s   ms/step   GPU B/img   CAM ms/img',
+    ...training.map((r) => `${r.backend.slice(0, 50).padEnd(50)} ${String(r.imageSizePx).padStart(4)} ${fmt(r.imagesPerSecond, 2).padStart(7)} ${fmt(r.msPerStep, 0).padStart(9)} ${fmt(r.gpuBytesPerImage, 0).padStart(11)} ${fmt(r.camMsPerImage, 0).padStart(12)}${r.error ? `  ${r.error}` : ''}`),
+    '',
+    `bundle   ${bundle.files} files in dist/, ${(bundle.bytes / 1e6).toFixed(2)} MB`,
+    `total    ${(result.totalSeconds / 60).toFixed(1)} min; written to bench.json`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: failed: ${toErrorData(e).message.split('\n')[0]}\n`);
+  process.exit(1);
+});
