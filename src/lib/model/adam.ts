@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { StudioError } from '../errors';
 import type { StateDict, TensorEntry } from './state-dict-types';
+import { ownedVariable } from './variables';
 
 export interface AdamConfig {
   lr: number;
@@ -33,6 +34,12 @@ export class Adam {
     this.cfg = { ...cfg };
   }
 
+  /** Sets the rate of the next steps (a learning-rate schedule); the moments are untouched. */
+  setLearningRate(lr: number): void {
+    if (!(lr >= 0) || !Number.isFinite(lr)) throw new StudioError('bad-config', `learning rate must be a finite number ≥ 0, got ${lr}`);
+    this.cfg.lr = lr;
+  }
+
   /** Steps taken so far (PyTorch's `state['step']`). */
   get steps(): number {
     return this.stepCount;
@@ -61,7 +68,7 @@ export class Adam {
   private moment(store: Map<string, tf.Variable>, key: string, like: tf.Variable): tf.Variable {
     let s = store.get(key);
     if (!s) {
-      s = tf.variable(tf.zerosLike(like), false);
+      s = ownedVariable(tf.zerosLike(like), false);
       store.set(key, s);
     }
     return s;
@@ -82,7 +89,7 @@ export class Adam {
       store.clear();
       sd.forEach((e: TensorEntry, key) => {
         if (e.dtype !== 'float32') throw new StudioError('bad-weights', `Adam state ${key} must be float32`);
-        store.set(key, tf.variable(tf.tensor(e.data as Float32Array, e.shape, 'float32'), false));
+        store.set(key, ownedVariable(tf.tensor(e.data as Float32Array, e.shape, 'float32'), false));
       });
     };
     if (!Number.isInteger(s.step) || s.step < 0) throw new StudioError('bad-weights', `Adam state has a bad step ${s.step}`);

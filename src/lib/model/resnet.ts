@@ -5,6 +5,7 @@ import { initialValues } from './init';
 import { conv2dTorch } from './conv';
 import { batchNorm2d, type BatchNormVariables } from './batchnorm';
 import { oihwToHwio } from './layout';
+import { ownedVariable } from './variables';
 
 export interface ResNetConfig {
   widthMultiplier: number;
@@ -45,7 +46,7 @@ export function createResNet18(config: ResNetConfig, seed: number): ResNet {
     const internal = spec.kind === 'conv' ? oihwToHwio(values as Float32Array, spec.torchShape) : values;
     const dtype = spec.kind === 'bn-count' ? 'int32' : 'float32';
     // Unnamed variables: tfjs registers names globally, and several models may coexist.
-    params.set(spec.key, tf.variable(tf.tensor(internal, internalShape(spec), dtype), spec.trainable));
+    params.set(spec.key, ownedVariable(tf.tensor(internal, internalShape(spec), dtype), spec.trainable));
   });
   const trainable = modelParamSpecs(config)
     .filter((s) => s.trainable)

@@ -1,5 +1,6 @@
 import type { AugmentConfig } from '../model/augment';
 import { StudioError } from '../errors';
+import type { LrSchedule } from './schedule';
 
 export type Monitor = 'auc' | 'f1' | 'loss';
 
@@ -21,6 +22,16 @@ export interface TrainConfig {
   /** epochs without improvement of `monitor` before stopping; 0 = never stop early */
   patience: number;
   monitor: Monitor;
+  /** learning-rate schedule over the run (src/lib/train/schedule.ts); absent = 'none' */
+  schedule?: LrSchedule;
+  /**
+   * At most this many images per forward/backward pass; larger batches are split into micro-batches with
+   * gradient accumulation (BatchNorm statistics then come per micro-batch). Absent = the whole batch.
+   * The platform sets it from the measured GPU bytes per image and the adapter limits / gpuBudgetMB.
+   */
+  microBatchSize?: number;
+  /** GPU memory a training step may use, MB (10^6 bytes); absent = derived from the adapter's limits */
+  gpuBudgetMB?: number;
 }
 
 /** The published recipe (RSNA pneumonia): 224 px, batch 64, Adam 1e-4, 30 epochs. */
@@ -69,5 +80,9 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   if (!(c.lr > 0 && c.lr < 1)) bad(`Learning rate must be in (0, 1), got ${c.lr}.`);
   if (c.posWeight !== 'auto' && !(c.posWeight > 0)) bad(`pos_weight must be positive or 'auto', got ${c.posWeight}.`);
   if (!Number.isInteger(c.patience) || c.patience < 0) bad(`Patience must be a whole number ≥ 0, got ${c.patience}.`);
+  if (c.schedule !== undefined && !['none', 'cosine', 'step'].includes(c.schedule)) bad(`Unknown learning-rate schedule ${c.schedule}.`);
+  if (c.microBatchSize !== undefined && !(Number.isInteger(c.microBatchSize) && c.microBatchSize >= 1))
+    bad(`Micro-batch size must be a whole number ≥ 1, got ${c.microBatchSize}.`);
+  if (c.gpuBudgetMB !== undefined && !(c.gpuBudgetMB > 0)) bad(`GPU memory budget must be positive, got ${c.gpuBudgetMB} MB.`);
   return c;
 }

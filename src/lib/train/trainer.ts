@@ -12,6 +12,7 @@ import { StudioError } from '../errors';
 import { autoPosWeight, chunk, epochOrder, toInputTensor, type Example } from './batches';
 import { predictLogits, summarise, type PixelLoader } from './evaluate';
 import type { TrainConfig } from './config';
+import { learningRateAt } from './schedule';
 
 export interface DataSource extends PixelLoader {
   train: Example[];
@@ -26,6 +27,11 @@ export interface StepProgress {
   imagesPerSecond: number;
   /** seconds left for the whole run at the current pace */
   etaSeconds: number;
+  /** forward/backward passes per step: > 1 when the batch was split to fit GPU memory (BatchNorm then
+   * normalises each micro-batch with its own statistics) */
+  microBatches: number;
+  /** learning rate this step used (after the schedule) */
+  lr: number;
 }
 
 export interface EpochRecord {
@@ -39,6 +45,11 @@ export interface EpochRecord {
   imagesPerSecond: number;
   /** live tfjs tensors after the epoch: must stay constant from epoch to epoch */
   numTensors: number;
+  /** GPU bytes the backend holds after the epoch (WebGPU: buffers incl. its pool; absent elsewhere);
+   * constant from epoch to epoch when the platform's releaseMemory hook empties the pool */
+  gpuBytes?: number;
+  /** forward/backward passes per full training step (see StepProgress.microBatches) */
+  microBatches: number;
   stepLosses: number[];
 }
 
@@ -48,6 +59,8 @@ export interface TrainHooks {
   /** persist weights + optimizer after an epoch (the platform owns storage) */
   checkpoint?(epoch: number, history: EpochRecord[], monitorValue: number): Promise<void>;
   cancelled?(): boolean;
+  /** called after each epoch's validation, before gpuBytes is read: the platform frees pooled GPU buffers */
+  releaseMemory?(): void;
   waitWhilePaused?(): Promise<void>;
 }
 
@@ -97,6 +110,7 @@ export async function train(
     const batches = chunk(epochOrder(data.train, cfg.seed, epoch, cfg.imbalance === 'oversample'), cfg.batchSize);
     const stepLosses: number[] = [];
     let next = data.load(batches[0].map((e) => e.id));
+    let microBatches = 1;
     for (let step = 0; step < batches.length; step++) {
       await hooks.waitWhilePaused?.();
       if (hooks.cancelled?.()) return { history, stoppedEarly: false, cancelled: true, posWeight };
@@ -108,7 +122,18 @@ export async function train(
         return cfg.augment.enabled ? augmentBatch(raw, cfg.augment, cfg.seed * 7919 + epoch * 131071 + step) : raw;
       });
       const y = binary ? tf.tensor2d(batch.map((e) => e.label), [batch.length, 1]) : tf.tensor1d(batch.map((e) => e.label), 'int32');
-      const { loss: stepLoss } = await trainStep(model, optimizer, x, y, loss);
+      const lr = learningRateAt({
+        schedule: cfg.schedule ?? 'none',
+        baseLr: cfg.lr,
+        epochs: cfg.epochs,
+        stepsPerEpoch: batches.length,
+        epoch,
+        step,
+      });
+      optimizer.setLearningRate(lr);
+      const result = await trainStep(model, optimizer, x, y, loss, { microBatchSize: cfg.microBatchSize });
+      const stepLoss = result.loss;
+      if (step === 0) microBatches = result.microBatches;
       x.dispose();
       y.dispose();
       if (!Number.isFinite(stepLoss)) {
@@ -126,10 +151,14 @@ export async function train(
         loss: stepLoss,
         imagesPerSecond: rate,
         etaSeconds: Math.max(0, remaining) / rate,
+        microBatches: result.microBatches,
+        lr,
       });
     }
     const val = summarise(await predictLogits(model, data, data.val, cfg.batchSize), data.val, model.config.numClasses, posWeight);
+    hooks.releaseMemory?.();
     const seconds = (performance.now() - t0) / 1000;
+    const memory = tf.memory() as tf.MemoryInfo & { numBytesAllocatedInGPU?: number };
     const record: EpochRecord = {
       epoch,
       trainLoss: stepLosses.reduce((a, b) => a + b, 0) / stepLosses.length,
@@ -139,7 +168,9 @@ export async function train(
       valF1: val.f1,
       seconds,
       imagesPerSecond: data.train.length / seconds,
-      numTensors: tf.memory().numTensors,
+      numTensors: memory.numTensors,
+      ...(memory.numBytesAllocatedInGPU !== undefined ? { gpuBytes: memory.numBytesAllocatedInGPU } : {}),
+      microBatches,
       stepLosses,
     };
     history.push(record);

@@ -1,0 +1,189 @@
+/**
+ * GPU memory of tfjs-backend-webgpu 4.22, read from its BufferManager. That manager pools every released
+ * GPUBuffer by exact (size, usage) and never destroys one, so "allocated" only grows: a batch of a new
+ * shape (validation's last partial batch, a different micro-batch) adds buffers that stay for good.
+ * releasePooledGpuBuffers() destroys the idle pooled buffers; this module also measures what one
+ * training step needs per image, which the trainer uses to split a batch into micro-batches.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Adam } from '../lib/model/adam';
+import { createResNet18, type ResNetConfig } from '../lib/model/resnet';
+import { trainStep, type LossSpec } from '../lib/model/train-step';
+import { fittingMicroBatchSize, largestActivationBytes } from '../lib/model/micro-batch';
+import type { TrainConfig } from '../lib/train/config';
+
+interface PooledBuffer {
+  size: number;
+  destroy(): void;
+}
+interface BufferManagerLike {
+  numBytesUsed: number;
+  numBytesAllocated: number;
+  numFreeBuffers: number;
+  freeBuffers: Map<string, PooledBuffer[]>;
+}
+interface WebGpuBackendLike {
+  bufferManager?: BufferManagerLike;
+  device?: { limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number } };
+}
+
+function bufferManager(): BufferManagerLike | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  const bm = (tf.backend() as unknown as WebGpuBackendLike).bufferManager;
+  return bm && bm.freeBuffers instanceof Map ? bm : null;
+}
+
+export interface GpuBufferStats {
+  /** bytes held by live tensors (and in-flight uniforms/staging) */
+  usedBytes: number;
+  /** bytes of all GPUBuffers the backend holds: used + pooled idle ones */
+  allocatedBytes: number;
+}
+
+/** null when the backend is not WebGPU. */
+export function gpuBufferStats(): GpuBufferStats | null {
+  const bm = bufferManager();
+  return bm ? { usedBytes: bm.numBytesUsed, allocatedBytes: bm.numBytesAllocated } : null;
+}
+
+/**
+ * Destroys every idle pooled GPUBuffer; returns the bytes given back (0 off WebGPU). The per-key arrays
+ * are emptied in place, not replaced: BufferManager.releaseBuffer silently does nothing when its
+ * freeBuffers map is empty, which would leak every buffer released afterwards.
+ */
+export function releasePooledGpuBuffers(): number {
+  const bm = bufferManager();
+  if (!bm) return 0;
+  let freed = 0;
+  for (const buffers of bm.freeBuffers.values()) {
+    for (const b of buffers) {
+      freed += b.size;
+      b.destroy();
+    }
+    bm.numFreeBuffers -= buffers.length;
+    buffers.length = 0;
+  }
+  bm.numBytesAllocated -= freed;
+  return freed;
+}
+
+export interface GpuLimits {
+  /** largest single GPUBuffer, bytes */
+  maxBufferBytes: number;
+  /** largest storage-buffer binding (one tensor in a shader), bytes */
+  maxBindingBytes: number;
+}
+
+/** The limits of the device tfjs opened (it asks for the adapter's maxima); null off WebGPU. */
+export function gpuLimits(): GpuLimits | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  const limits = (tf.backend() as unknown as WebGpuBackendLike).device?.limits;
+  if (!limits?.maxBufferSize || !limits.maxStorageBufferBindingSize) return null;
+  return { maxBufferBytes: limits.maxBufferSize, maxBindingBytes: limits.maxStorageBufferBindingSize };
+}
+
+export interface TrainStepMemory {
+  batch: number;
+  inputSize: number;
+  widthMultiplier: number;
+  /** GPU bytes a train step allocates on top of what was allocated before it, divided by the batch */
+  bytesPerImage: number;
+  /** that increase for the whole batch */
+  stepBytes: number;
+  /** bytes of weights, Adam moments and the input batch, allocated before the measured step */
+  baselineBytes: number;
+  /** live tfjs tensors before and after the measured step (a leak check) */
+  tensorsBefore: number;
+  tensorsAfter: number;
+  stepMs: number;
+}
+
+/**
+ * What one training step at `batch` images costs in GPU memory. A throw-away model of the same shape
+ * (random weights, its own Adam) takes one warm-up step (creates the Adam moments, compiles the shaders);
+ * then the pool is emptied, so the allocation before the measured step is exactly the live tensors
+ * (weights, moments, x, y), and after it the pool holds every buffer the step needed at its peak,
+ * pooled by exact size: allocatedAfter − allocatedBefore is the real GPU footprint of the step, including
+ * the buffers the pool could not reuse because their sizes differ. WebGPU only.
+ */
+export async function measureTrainStepMemory(
+  config: Omit<ResNetConfig, 'numClasses'> & { numClasses?: number },
+  batch: number,
+  options: { microBatchSize?: number } = {},
+): Promise<TrainStepMemory> {
+  const numClasses = config.numClasses ?? 1;
+  const model = createResNet18({ ...config, numClasses }, 1);
+  const adam = new Adam({ lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
+  const s = config.inputSize;
+  const x = tf.randomNormal([batch, s, s, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
+  const binary = numClasses === 1;
+  const y = binary
+    ? tf.tensor2d(Array.from({ length: batch }, (_, i) => i % 2), [batch, 1])
+    : tf.tensor1d(Array.from({ length: batch }, (_, i) => i % numClasses), 'int32');
+  const loss: LossSpec = binary ? { kind: 'bce', posWeight: 1 } : { kind: 'ce' };
+  try {
+    await trainStep(model, adam, x, y, loss, options);
+    releasePooledGpuBuffers();
+    const before = gpuBufferStats();
+    if (!before) throw new Error('measureTrainStepMemory needs the WebGPU backend');
+    const tensorsBefore = tf.memory().numTensors;
+    const t0 = performance.now();
+    await trainStep(model, adam, x, y, loss, options);
+    const stepMs = performance.now() - t0;
+    const after = gpuBufferStats()!;
+    const stepBytes = after.allocatedBytes - before.allocatedBytes;
+    return {
+      batch,
+      inputSize: s,
+      widthMultiplier: config.widthMultiplier,
+      bytesPerImage: stepBytes / batch,
+      stepBytes,
+      baselineBytes: before.allocatedBytes,
+      tensorsBefore,
+      tensorsAfter: tf.memory().numTensors,
+      stepMs,
+    };
+  } finally {
+    tf.dispose([x, y]);
+    adam.dispose();
+    model.dispose();
+    releasePooledGpuBuffers();
+  }
+}
+
+export interface TrainMemoryModel {
+  /** step bytes that do not scale with the batch (weight gradients, optimizer temporaries) */
+  fixedBytes: number;
+  /** step bytes per additional image: (step bytes at 2 images) − (at 1 image) */
+  bytesPerImage: number;
+}
+
+/** Fits stepBytes(b) ≈ fixed + b · perImage from measured steps at 1 and 2 images. */
+export async function fitTrainMemory(config: Omit<ResNetConfig, 'numClasses'> & { numClasses?: number }): Promise<TrainMemoryModel> {
+  const one = await measureTrainStepMemory(config, 1);
+  const two = await measureTrainStepMemory(config, 2);
+  const bytesPerImage = Math.max(two.stepBytes - one.stepBytes, 1);
+  return { fixedBytes: Math.max(one.stepBytes - bytesPerImage, 0), bytesPerImage };
+}
+
+/** Budget when the user sets none: WebGPU does not expose the GPU's memory size, so stay modest. */
+export const DEFAULT_GPU_BUDGET_BYTES = 2e9;
+
+/**
+ * Images per forward/backward pass for a training run: the whole batch when it fits the budget
+ * (cfg.gpuBudgetMB or DEFAULT_GPU_BUDGET_BYTES) and the adapter's binding limit, else the largest
+ * micro-batch that does. Off WebGPU the batch is not split (undefined).
+ */
+export async function planMicroBatchSize(cfg: TrainConfig, numClasses: number): Promise<number | undefined> {
+  const limits = gpuLimits();
+  if (!limits) return undefined;
+  const fit = await fitTrainMemory({ widthMultiplier: cfg.widthMultiplier, inputSize: cfg.imageSize, numClasses });
+  const budgetBytes = (cfg.gpuBudgetMB !== undefined ? cfg.gpuBudgetMB * 1e6 : DEFAULT_GPU_BUDGET_BYTES) - fit.fixedBytes;
+  const micro = fittingMicroBatchSize(cfg.batchSize, {
+    bytesPerImage: fit.bytesPerImage,
+    budgetBytes: Math.max(budgetBytes, fit.bytesPerImage),
+    largestTensorBytesPerImage: largestActivationBytes(cfg.imageSize, cfg.widthMultiplier),
+    maxBindingBytes: limits.maxBindingBytes,
+  });
+  return micro < cfg.batchSize ? micro : undefined;
+}

@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Adam } from '../../../src/lib/model/adam';
+import { createResNet18 } from '../../../src/lib/model/resnet';
+import { RECIPE, validateConfig, type TrainConfig } from '../../../src/lib/train/config';
+import { train, type DataSource, type StepProgress } from '../../../src/lib/train/trainer';
+import { mulberry32 } from '../../../src/lib/random';
+
+const SIZE = 32;
+
+function syntheticData(nTrain: number, nVal: number): DataSource {
+  const rng = mulberry32(5);
+  const pixels = new Map<string, Uint8Array>();
+  const make = (prefix: string, n: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const id = `${prefix}${i}`;
+      pixels.set(id, Uint8Array.from({ length: SIZE * SIZE }, () => Math.floor(rng() * 256)));
+      return { id, label: i % 2 };
+    });
+  return { mean: 0.5, std: 0.25, train: make('t', nTrain), val: make('v', nVal), load: async (ids) => ids.map((id) => pixels.get(id)!) };
+}
+
+describe('trainer: micro-batches, schedule, constant memory (CPU)', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('splits 6-image batches into 2 micro-batches, follows the cosine schedule, keeps numTensors constant', async () => {
+    const cfg = validateConfig({
+      ...RECIPE,
+      epochs: 3,
+      batchSize: 6,
+      imageSize: SIZE,
+      widthMultiplier: 0.125,
+      lr: 1e-3,
+      augment: { ...RECIPE.augment, enabled: false },
+      schedule: 'cosine',
+      microBatchSize: 4,
+    } satisfies TrainConfig);
+    const model = createResNet18({ widthMultiplier: 0.125, numClasses: 1, inputSize: SIZE }, 2);
+    const adam = new Adam({ lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
+    const steps: StepProgress[] = [];
+    let released = 0;
+    const outcome = await train(model, adam, syntheticData(12, 4), cfg, { onStep: (p) => steps.push(p), releaseMemory: () => released++ });
+    const { history } = outcome;
+    expect(history.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    expect(history[2].numTensors).toBe(history[0].numTensors);
+    expect(history.every((r) => r.microBatches === 2)).toBe(true);
+    expect(steps.every((s) => s.microBatches === 2)).toBe(true);
+    expect(released).toBe(3);
+    // 3 epochs × 2 steps: t = 0..5 of T = 6
+    expect(steps.map((s) => s.lr)).toEqual([0, 1, 2, 3, 4, 5].map((t) => 1e-3 * 0.5 * (1 + Math.cos((Math.PI * t) / 6))));
+    expect(history[0].gpuBytes).toBeUndefined(); // CPU backend: no GPU bytes to report
+    // BN running stats updated once per micro-batch: 2 per step, 6 steps
+    expect((await model.params.get('bn1.num_batches_tracked')!.data())[0]).toBe(12);
+    adam.dispose();
+    model.dispose();
+  });
+});
