@@ -7,36 +7,16 @@
  * model in eval mode (BN uses its running stats and updates nothing, no variable is assigned) and frees
  * every tensor it makes before it returns.
  */
-import * as tf from '@tensorflow/tfjs';
-import { forward, type ResNet } from '../lib/model/resnet';
-import { classActivationMap, gradCam, gradCamPlusPlus, camToHeatmap } from '../lib/cam/cam';
-import { toInputTensor } from '../lib/train/batches';
 import { predictLogits } from '../lib/train/evaluate';
 import { renderToModelSize } from '../lib/image';
-import { camZip, classProbabilities, datasetFingerprint, pointingGame, standardTolerancePx, type PointingGameResult, type ScoredImage } from '../lib/eval';
+import { camZip, datasetFingerprint, explainPixels, type CamMethod, type Explanation, pointingGame, standardTolerancePx, type PointingGameResult, type ScoredImage } from '../lib/eval';
 import type { Split } from '../lib/dataset/splits';
 import { StudioError } from '../lib/errors';
 import { session } from './training-service';
 import { openStoredDataset, type StoredDataset } from './dataset-source';
 import { openStudioDb } from './db';
 
-export type CamMethod = 'cam' | 'gradcam' | 'gradcam++';
-
-export interface Explanation {
-  imageId: string;
-  /** model input side, px */
-  size: number;
-  /** the model's input, size × size grey */
-  pixels: Uint8Array;
-  /** [0,1] heat at size × size */
-  heat: Float32Array;
-  logits: number[];
-  /** class probabilities ([p0, p1] for the single-logit head) */
-  probabilities: number[];
-  /** the class explained */
-  classIndex: number;
-  method: CamMethod;
-}
+export type { CamMethod, Explanation } from '../lib/eval';
 
 /** Which images to score: a split of the training dataset, or every labelled image of an external test set. */
 export type EvalSource = { split: Split } | { externalDatasetId: string };
@@ -86,66 +66,6 @@ export async function predictSet(source: EvalSource): Promise<ScoredImage[]> {
     label: toTrainingClass(m.label),
     logits: Array.from(logits[i]),
   }));
-}
-
-function defaultClass(logits: number[]): number {
-  const probs = classProbabilities(logits);
-  return probs.indexOf(Math.max(...probs));
-}
-
-/**
- * Explain images (one batch) for `classIndex`, or each image's predicted class when omitted. For the single
- * binary logit, class 1 explains the raw logit and class 0 its negative.
- */
-async function explainPixels(model: ResNet, mean: number, std: number, images: Uint8Array[], method: CamMethod, classIndex?: number): Promise<Omit<Explanation, 'imageId'>[]> {
-  const size = model.config.inputSize;
-  const binary = model.config.numClasses === 1;
-  const x = toInputTensor(images, size, mean, std);
-  try {
-    const { logits, features } = tf.tidy(() => forward(model, x, { training: false }));
-    const flat = Array.from((await logits.data()) as Float32Array);
-    logits.dispose();
-    const k = model.config.numClasses;
-    const perImageLogits = images.map((_, i) => flat.slice(i * k, (i + 1) * k));
-    const camSize = features.shape[1];
-    const results: Omit<Explanation, 'imageId'>[] = [];
-    try {
-      for (let i = 0; i < images.length; i++) {
-        const cls = classIndex ?? defaultClass(perImageLogits[i]);
-        const column = binary ? 0 : cls;
-        const sign = binary && cls === 0 ? -1 : 1;
-        let map: Float32Array;
-        if (method === 'cam') {
-          const one = features.slice([i, 0, 0, 0], [1, -1, -1, -1]);
-          const cam = classActivationMap(one, model.params.get('fc.weight') as unknown as tf.Tensor2D, column, sign);
-          one.dispose();
-          map = (await cam.data()) as Float32Array;
-          cam.dispose();
-        } else {
-          const xi = x.slice([i, 0, 0, 0], [1, -1, -1, -1]);
-          try {
-            [map] = await (method === 'gradcam' ? gradCam : gradCamPlusPlus)(model, xi, column, sign);
-          } finally {
-            xi.dispose();
-          }
-        }
-        results.push({
-          size,
-          pixels: images[i],
-          heat: camToHeatmap(map, camSize, size),
-          logits: perImageLogits[i],
-          probabilities: classProbabilities(perImageLogits[i]),
-          classIndex: cls,
-          method,
-        });
-      }
-    } finally {
-      features.dispose();
-    }
-    return results;
-  } finally {
-    x.dispose();
-  }
 }
 
 async function datasetOf(imageId: string): Promise<StoredDataset> {

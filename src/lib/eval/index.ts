@@ -3,3 +3,4 @@ export * from './predictions-csv';
 export * from './report';
 export * from './summary';
 export * from './cam-zip';
+export * from './explain';
