@@ -176,6 +176,7 @@ class DatasetState {
       const seed = options.seed ?? 1;
       const id = `folder-${name}-${options.size}px`;
       await this.createRecord({ id, name, source: 'folder', imageSize: options.size, classes }, seed, options.fractions);
+      await this.refresh(); // list the dataset (as importing) while it imports
       const items: ImportItem[] = imageFiles.map((f) => ({ file: f.file, path: f.path, splitHint: splitFromPath(f.path) }));
       const complete = await this.runChunks(`Importing ${name}`, chunk(items, CHUNK), items.length, (api, unit) =>
         api.importFiles(id, options.size, options.fit ?? 'stretch', { classes, table }, unit),

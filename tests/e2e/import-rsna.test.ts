@@ -1,0 +1,65 @@
+/**
+ * An RSNA-style flat folder labelled by stage_2_train_labels.csv (several rows per positive patient):
+ * every image gets the CSV's rule (pneumonia if any row of its patientId has Target 1), 'pneumonia' is
+ * class index 1, and no patient straddles two splits.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foreignRequests, openStudio, servePreview, sharedData, type Served, type Session } from '../support/browser';
+import { exportZip, importFolder, patientsInSeveralSplits, readCsv, readText, storedCounts, waitForReady, watchLongTasksFromNow, watchedLongTasks } from '../support/import-flow';
+
+const dir = path.join(sharedData, 'rsna-style');
+const SIZE = 64;
+const DATASET_ID = `folder-rsna-style-${SIZE}px`;
+
+describe.skipIf(!existsSync(dir))(`RSNA-style folder import (needs ${dir})`, () => {
+  let served: Served;
+  let s: Session;
+
+  beforeAll(async () => {
+    served = await servePreview();
+    s = await openStudio(served.url);
+  });
+  afterAll(async () => {
+    await s?.close();
+    await served?.stop();
+  });
+
+  it('labels all 240 images from the CSV rule and splits by patient', async () => {
+    const { page } = s;
+    const rows = readCsv(await readText(path.join(dir, 'stage_2_train_labels.csv')));
+    const positive = new Map<string, boolean>();
+    for (const r of rows) positive.set(r.patientId, (positive.get(r.patientId) ?? false) || r.Target === '1');
+
+    await importFolder(page, dir, { size: SIZE, split: '70/15/15' });
+    await watchLongTasksFromNow(page);
+    await waitForReady(page, DATASET_ID, 300_000);
+    expect(await storedCounts(page, DATASET_ID)).toEqual({ images: 240, pixels: 240, rejections: 0 });
+    await page.waitForSelector('[data-testid="import-report"][data-images="240"]');
+    const reported = await page.locator('[data-testid="report-class"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-class')));
+    expect(reported.sort()).toEqual(['normal', 'pneumonia']);
+
+    const exported = await exportZip(page, 120_000);
+    expect(exported.stats.classes).toEqual(['normal', 'pneumonia']);
+    expect(exported.index).toHaveLength(240);
+    let checked = 0;
+    for (const row of exported.index) {
+      const patientId = path.basename(row.source_path, '.dcm');
+      expect(positive.has(patientId), patientId).toBe(true);
+      expect(row.label, row.source_path).toBe(positive.get(patientId) ? 'pneumonia' : 'normal');
+      expect(row.patient_id).toBe(patientId);
+      checked++;
+    }
+    expect(checked).toBe(240);
+    expect(patientsInSeveralSplits(exported.index)).toEqual([]);
+    const splits = new Set(exported.index.map((r) => r.split));
+    expect([...splits].sort()).toEqual(['test', 'train', 'val']);
+
+    const tasks = await watchedLongTasks(page);
+    console.log(`main-thread long tasks: ${JSON.stringify(tasks)}`);
+    expect(Math.max(0, ...tasks.map((t) => t.durationMs))).toBeLessThanOrEqual(200);
+    expect(s.consoleErrors).toEqual([]);
+    expect(foreignRequests(s.requests, served.url.replace(/\/$/, ''))).toEqual([]);
+  });
+});

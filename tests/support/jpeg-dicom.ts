@@ -1,0 +1,40 @@
+/**
+ * RSNA-sized test DICOM files: a synthetic 8-bit grey radiograph-like image, JPEG-baseline encoded by
+ * Debian's `cjpeg` (libjpeg-turbo-progs), wrapped as Part 10 with encapsulated pixel data.
+ */
+import { execFileSync } from 'node:child_process';
+import { encapsulatedPixelData, imageElements, part10 } from '../unit/dicom/dicom-builder';
+
+export const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
+
+/** A smooth body-like blob with ribs-like stripes and per-image noise: compresses like a real CXR. */
+export function syntheticRadiograph(size: number, seed: number): Uint8Array {
+  const pixels = new Uint8Array(size * size);
+  let state = seed * 2654435761 >>> 0;
+  const noise = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 24;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const dx = (x - size / 2) / (size * 0.38);
+      const dy = (y - size / 2) / (size * 0.45);
+      const body = Math.max(0, 1 - dx * dx - dy * dy);
+      const ribs = 0.5 + 0.5 * Math.sin((y / size) * 40 + seed);
+      pixels[y * size + x] = Math.max(0, Math.min(255, 30 + 150 * body + 40 * body * ribs + noise()));
+    }
+  }
+  return pixels;
+}
+
+/** Grey 8-bit pixels → baseline JPEG bytes through cjpeg (PGM on stdin). */
+export function encodeJpegBaseline(pixels: Uint8Array, size: number, quality = 90): Uint8Array {
+  const header = new TextEncoder().encode(`P5\n${size} ${size}\n255\n`);
+  const pgm = new Uint8Array(header.length + pixels.length);
+  pgm.set(header);
+  pgm.set(pixels, header.length);
+  return new Uint8Array(execFileSync('cjpeg', ['-quality', String(quality), '-baseline'], { input: pgm, maxBuffer: 64 << 20 }));
+}
+
+export function jpegDicom(jpeg: Uint8Array, size: number, patientId: string): Uint8Array {
+  const elements = imageElements({ rows: size, columns: size }).filter((e) => !(e.tag[0] === 0x0010 && e.tag[1] === 0x0020));
+  elements.push({ tag: [0x0010, 0x0020], vr: 'LO', value: patientId });
+  return part10(JPEG_BASELINE, elements, encapsulatedPixelData([jpeg]));
+}
