@@ -83,7 +83,7 @@ class EvaluationState {
       if (this.sets.val.length === 0 && this.sets.test.length > 0) this.setKey = 'test';
       if (this.images.length > 0) await this.showCam(this.images[0].id);
       await this.refreshGallery();
-      this.pointing = await worker.demoPointingGame('test', this.method);
+      this.pointing = await worker.demoPointingGame(['val', 'test'], this.method);
     } catch (e) {
       errors.report(e);
     }

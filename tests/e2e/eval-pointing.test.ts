@@ -1,9 +1,10 @@
 /**
  * Demo pointing game after training in the studio (Chromium, WebGPU on SwiftShader here): the share of
- * positive demo TEST images whose CAM peak (positive class) lies in the planted lesion, within the standard
+ * positive demo VALIDATION + TEST images (held out from training) whose CAM peak (positive class) lies in the planted lesion, within the standard
  * tolerance (15 px at 224 px, scaled). The configuration is the feasible one measured for the report;
  * override it with EVAL_POINTING_{SIZE,COUNT,EPOCHS,WIDTH,LR,BATCH} to explore.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStudio, servePreview, type Served, type Session } from '../support/browser';
 
@@ -23,7 +24,7 @@ describe('demo pointing game', () => {
     await served?.stop();
   });
 
-  it(`CAM peaks hit the planted lesion in ≥ 80% of positive test images (${JSON.stringify(CFG)})`, async () => {
+  it(`CAM peaks hit the planted lesion in ≥ 80% of positive held-out images (${JSON.stringify(CFG)})`, async () => {
     const { page } = s;
     const t0 = performance.now();
     await page.waitForSelector('[data-testid="backend"][data-backend]:not([data-backend=""])', { timeout: 120_000 });
@@ -38,8 +39,16 @@ describe('demo pointing game', () => {
     await page.fill('[data-testid="cfg-batch"]', String(CFG.batch));
     await page.fill('[data-testid="cfg-width"]', String(CFG.width));
     await page.fill('[data-testid="cfg-lr"]', String(CFG.lr));
+    await page.check('[data-testid="teacher-toggle"]');
     await page.click('[data-testid="train"]');
+    const progress = setInterval(() => {
+      void page.textContent('[data-testid="train-progress"]', { timeout: 1000 }).then(
+        (t) => console.log(`${((performance.now() - t0) / 1000).toFixed(0)} s: ${t?.trim().replace(/\s+/g, ' ')}`),
+        () => undefined,
+      );
+    }, 30_000);
     await page.waitForSelector('[data-testid="train-status"][data-status="done"], [data-testid="train-status"][data-status="failed"]', { timeout: 840_000 });
+    clearInterval(progress);
     expect(await page.locator('[data-testid="error"]').allTextContents()).toEqual([]);
     const tTrain = performance.now();
 
@@ -51,9 +60,22 @@ describe('demo pointing game', () => {
     const history = await page.locator('[data-testid="history-row"]').evaluateAll((rows) => rows.map((r) => r.textContent?.trim().replace(/\s+/g, ' ')));
     console.log(`history:\n  ${history.join('\n  ')}`);
     console.log(
-      `pointing game ${accuracy.toFixed(3)} over ${total} positive test images; val AUC ${auc}; ` +
+      `pointing game ${accuracy.toFixed(3)} over ${total} positive val+test images; val AUC ${auc}; ` +
         `import ${((tImport - t0) / 1000).toFixed(0)} s, training ${((tTrain - tImport) / 1000).toFixed(0)} s, pointing ${((performance.now() - tTrain) / 1000).toFixed(0)} s`,
     );
+    // teacher mode followed the training: its maps were refreshed after the epochs (one refresh at a time)
+    const teacherEpochs = Number(await page.getAttribute('[data-testid="teacher-status"]', 'data-epoch'));
+    console.log(`teacher mode refreshed ${teacherEpochs} times over ${CFG.epochs} epochs`);
+    expect(teacherEpochs).toBeGreaterThanOrEqual(Math.min(2, CFG.epochs));
+    expect(await page.getAttribute('[data-testid="teacher-cam"]', 'data-drawn-for')).not.toBe('');
+
+    // predictions.csv covers the scored val and test images
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-predictions"]')]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const rows = csv.trimEnd().split('\r\n');
+    expect(rows[0]).toBe('file,patient,split,label,logit,probability,predicted');
+    expect(new Set(rows.slice(1).map((r) => r.split(',')[2]))).toEqual(new Set(['val', 'test']));
+
     expect(total).toBeGreaterThanOrEqual(10);
     expect(accuracy).toBeGreaterThanOrEqual(0.8);
   });
