@@ -1,0 +1,96 @@
+/**
+ * A hospital export with broken files and hostile text: every valid file is stored, every
+ * broken one is listed with its specific reason, and markup in DICOM text fields is shown as
+ * text and never executed.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageElements, nativePixelData, part10 } from '../unit/dicom/dicom-builder';
+import { writeBrokenFiles } from '../support/broken-files';
+import { storedCounts, waitForReady } from '../support/import-flow';
+import { foreignRequests, openStudio, servePreview, type Served, type Session } from '../support/browser';
+
+const EXPLICIT_LE = '1.2.840.10008.1.2.1';
+const IMG_PAYLOAD = '<img src=x onerror="window.__xss=1">';
+const SCRIPT_PAYLOAD = '<script>window.__xss=2</script>';
+
+function validFile(patient: string, seed: number, extra: Array<{ tag: [number, number]; vr: string; value: string }> = []): Uint8Array {
+  const pixels = new Uint8Array(32 * 32).map((_, i) => ((i * (seed + 3)) ^ (i >> 5)) & 0xff);
+  const elements = imageElements({ rows: 32, columns: 32, extra }).map((e) =>
+    e.tag[0] === 0x0010 && e.tag[1] === 0x0020 ? { ...e, value: patient } : e,
+  );
+  return part10(EXPLICIT_LE, elements, nativePixelData(pixels));
+}
+
+describe('hostile and broken inputs', () => {
+  let served: Served;
+  let s: Session;
+  const root = path.join(os.tmpdir(), `hostile-${process.pid}`);
+  const folder = path.join(root, 'export');
+  let broken: ReturnType<typeof writeBrokenFiles>;
+  const validNames: string[] = [];
+
+  beforeAll(async () => {
+    for (const cls of ['normal', 'pneumonia']) {
+      mkdirSync(path.join(folder, cls), { recursive: true });
+      for (let i = 0; i < 3; i++) {
+        const name = `${cls}-${i}.dcm`;
+        writeFileSync(path.join(folder, cls, name), validFile(`${cls}-P${i}`, i + (cls === 'normal' ? 0 : 10)));
+        validNames.push(`${cls}/${name}`);
+      }
+    }
+    writeFileSync(
+      path.join(folder, 'pneumonia', 'hostile.dcm'),
+      validFile('HOSTILE', 42, [
+        { tag: [0x0010, 0x0010], vr: 'PN', value: IMG_PAYLOAD },
+        { tag: [0x0008, 0x103e], vr: 'LO', value: SCRIPT_PAYLOAD },
+      ]),
+    );
+    validNames.push('pneumonia/hostile.dcm');
+    broken = writeBrokenFiles(path.join(folder, 'normal'));
+    served = await servePreview();
+    s = await openStudio(served.url);
+  });
+  afterAll(async () => {
+    await s?.close();
+    await served?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('stores every valid file and lists each broken one with its reason', async () => {
+    const { page } = s;
+    await page.waitForSelector('[data-testid="backend"][data-backend]:not([data-backend=""])', { timeout: 120_000 });
+    await page.fill('[data-testid="import-size"]', '32');
+    await page.dispatchEvent('[data-testid="import-size"]', 'change');
+    await page.setInputFiles('[data-testid="folder-input"]', folder);
+    const datasetId = 'folder-export-32px';
+    await waitForReady(page, datasetId, 120_000);
+    const counts = await storedCounts(page, datasetId);
+    expect(counts).toEqual({ images: validNames.length, pixels: validNames.length, rejections: broken.length });
+
+    const listed = await page.locator('[data-testid="rejections"] li').allTextContents();
+    for (const b of broken) {
+      const line = listed.find((l) => l.includes(`normal/${b.name}`));
+      expect(line, `${b.name} is listed`).toBeDefined();
+      expect(line).toMatch(b.message);
+      expect(line).toContain(b.code);
+    }
+  });
+
+  it('renders markup in PatientName and SeriesDescription as text; nothing executes', async () => {
+    const { page } = s;
+    await page.click('[data-testid="browse"]');
+    await page.click('[data-testid="thumbnail"][title="pneumonia/hostile.dcm"]');
+    const metadata = await page.waitForSelector('[data-testid="viewer-metadata"]');
+    const text = (await metadata.textContent()) ?? '';
+    expect(text).toContain(IMG_PAYLOAD);
+    expect(text).toContain(SCRIPT_PAYLOAD);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="viewer-metadata"] script').count()).toBe(0);
+    expect(s.consoleErrors).toEqual([]);
+    expect(foreignRequests(s.requests, served.url.replace(/\/$/, ''))).toEqual([]);
+  });
+});
