@@ -166,6 +166,9 @@ export async function fitTrainMemory(config: Omit<ResNetConfig, 'numClasses'> & 
   return { fixedBytes: Math.max(one.stepBytes - bytesPerImage, 0), bytesPerImage };
 }
 
+/** More than a width-1 training step at 224 px ever needed per image with stock tfjs ops (measured ≈ 180 MB). */
+export const UPPER_BOUND_BYTES_PER_224PX_IMAGE = 250e6;
+
 /** Budget when the user sets none: WebGPU does not expose the GPU's memory size, so stay modest. */
 export const DEFAULT_GPU_BUDGET_BYTES = 2e9;
 
@@ -177,8 +180,12 @@ export const DEFAULT_GPU_BUDGET_BYTES = 2e9;
 export async function planMicroBatchSize(cfg: TrainConfig, numClasses: number): Promise<number | undefined> {
   const limits = gpuLimits();
   if (!limits) return undefined;
+  const budget = cfg.gpuBudgetMB !== undefined ? cfg.gpuBudgetMB * 1e6 : DEFAULT_GPU_BUDGET_BYTES;
+  // Skip the (slow on software adapters) measurement when even a generous bound fits.
+  const bound = UPPER_BOUND_BYTES_PER_224PX_IMAGE * (cfg.imageSize / 224) ** 2 * Math.max(cfg.widthMultiplier, 0.25);
+  if (cfg.batchSize * bound <= budget / 2) return undefined;
   const fit = await fitTrainMemory({ widthMultiplier: cfg.widthMultiplier, inputSize: cfg.imageSize, numClasses });
-  const budgetBytes = (cfg.gpuBudgetMB !== undefined ? cfg.gpuBudgetMB * 1e6 : DEFAULT_GPU_BUDGET_BYTES) - fit.fixedBytes;
+  const budgetBytes = budget - fit.fixedBytes;
   const micro = fittingMicroBatchSize(cfg.batchSize, {
     bytesPerImage: fit.bytesPerImage,
     budgetBytes: Math.max(budgetBytes, fit.bytesPerImage),

@@ -14,6 +14,7 @@ import type { StateDict } from '../lib/model/state-dict';
 import { classActivationMap, camToHeatmap } from '../lib/cam/cam';
 import { sigmoid, softmax } from '../lib/metrics';
 import { train, type EpochRecord, type StepProgress, type TrainOutcome } from '../lib/train/trainer';
+import { planMicroBatchSize, releasePooledGpuBuffers } from './gpu-memory';
 import { validateConfig, type TrainConfig } from '../lib/train/config';
 import { predictLogits, summarise } from '../lib/train/evaluate';
 import { toInputTensor } from '../lib/train/batches';
@@ -116,12 +117,15 @@ async function runTraining(run: RunRecord, cfg: TrainConfig, events: TrainEvents
   activeRun = run;
   const db = await openStudioDb();
   try {
+    // Split batches that would not fit GPU memory into micro-batches (gpu-memory.ts); not stored in the run.
+    const fitted: TrainConfig = { ...cfg, microBatchSize: cfg.microBatchSize ?? (await planMicroBatchSize(cfg, model.config.numClasses)) };
     const outcome = await train(
       model,
       optimizer,
       { mean: dataset.mean, std: dataset.std, load: dataset.load, train: dataset.examples('train'), val: dataset.examples('val') },
-      cfg,
+      fitted,
       {
+        releaseMemory: () => void releasePooledGpuBuffers(),
         onStep: (p) => events.onStep(p),
         onEpoch: (r) => events.onEpoch(r),
         checkpoint: (epoch, h, value) => saveCheckpoint(run, epoch, h, value),

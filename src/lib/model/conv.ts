@@ -19,26 +19,24 @@ export function filterGradientByConv(x: tf.Tensor4D, dy: tf.Tensor4D, kernelShap
 }
 
 /**
- * 'valid' conv with torch's symmetric zero padding applied explicitly first (tfjs 'same' pads
- * differently at stride 2). On the CPU backend the filter gradient goes through filterGradientByConv;
- * other backends keep their native gradient kernels.
+ * torch's Conv2d(stride, padding=pad, bias=False): a numeric tfjs pad is torch's symmetric zero padding,
+ * with the output size floored like torch's (tfjs 'same' pads differently at stride 2). No padded copy of
+ * the input is made, so none is kept for the backward pass. On the CPU backend the filter gradient goes
+ * through filterGradientByConv (on a transient padded copy); other backends keep their native gradients.
  */
 export function conv2dTorch(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pad: number): tf.Tensor4D {
-  const padded = pad > 0 ? tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) : x;
-  if (tf.getBackend() !== 'cpu') return tf.conv2d(padded, kernel, stride, 'valid');
+  if (tf.getBackend() !== 'cpu') return tf.conv2d(x, kernel, stride, pad);
   const convWithFastFilterGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, filter, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
     save([input, filter]);
     return {
-      value: tf.conv2d(input, filter, stride, 'valid'),
+      value: tf.conv2d(input, filter, stride, pad),
       gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
         const [xs, w] = saved as [tf.Tensor4D, tf.Tensor4D];
-        return [
-          tf.conv2dTranspose(dy, w, xs.shape, stride, 'valid'),
-          filterGradientByConv(xs, dy, w.shape, stride),
-        ];
+        const padded = pad > 0 ? tf.pad(xs, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) : xs;
+        return [tf.conv2dTranspose(dy, w, xs.shape, stride, pad), filterGradientByConv(padded, dy, w.shape, stride)];
       },
     };
   });
-  return convWithFastFilterGrad(padded, kernel) as tf.Tensor4D;
+  return convWithFastFilterGrad(x, kernel) as tf.Tensor4D;
 }

@@ -3,7 +3,7 @@ import { StudioError } from '../errors';
 import { blockLayouts, internalShape, paramSpecs, stageWidths, type ParamSpec } from './architecture';
 import { initialValues } from './init';
 import { conv2dTorch } from './conv';
-import { batchNorm2d, type BatchNormVariables } from './batchnorm';
+import { batchNorm2d, type BatchNormEpilogue, type BatchNormVariables } from './batchnorm';
 import { oihwToHwio } from './layout';
 import { ownedVariable } from './variables';
 
@@ -65,7 +65,7 @@ function param(model: ResNet, key: string): tf.Variable {
   return v;
 }
 
-function batchNorm(model: ResNet, prefix: string, x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+function batchNorm(model: ResNet, prefix: string, x: tf.Tensor4D, training: boolean, epilogue: BatchNormEpilogue = {}): tf.Tensor4D {
   const get = (name: string) => param(model, `${prefix}.${name}`);
   const bn: BatchNormVariables = {
     weight: get('weight'),
@@ -74,31 +74,32 @@ function batchNorm(model: ResNet, prefix: string, x: tf.Tensor4D, training: bool
     runningVar: get('running_var'),
     numBatchesTracked: get('num_batches_tracked'),
   };
-  return batchNorm2d(x, bn, training);
+  return batchNorm2d(x, bn, training, epilogue);
 }
 
-/** torchvision maxpool 3x3 s2 p1: padding never wins the max, so pad with -Infinity. */
+/** torchvision maxpool 3x3 s2 p1: tfjs pools skip the padded positions, exactly like torch's −∞ padding. */
 function maxPoolStem(x: tf.Tensor4D): tf.Tensor4D {
-  const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], -Infinity);
-  return tf.maxPool(padded, 3, 2, 'valid');
+  return tf.maxPool(x, 3, 2, 1);
 }
 
-/** Everything up to and including layer4 (the CAM feature maps), NHWC. */
+/**
+ * Everything up to and including layer4 (the CAM feature maps), NHWC. BN, the residual add and ReLU
+ * run as one op (batchNorm2d's epilogue) so training keeps few activation-sized tensors per block.
+ */
 export function backbone(model: ResNet, x: tf.Tensor4D, training: boolean): tf.Tensor4D {
   const size = model.config.inputSize;
   if (x.rank !== 4 || x.shape[1] !== size || x.shape[2] !== size || x.shape[3] !== 1)
     throw new StudioError('bad-config', `expected input [N,${size},${size},1], got [${x.shape.join(',')}]`);
-  let h = conv2dTorch(x, param(model, 'conv1.weight') as tf.Tensor4D, 2, 3);
-  h = maxPoolStem(tf.relu(batchNorm(model, 'bn1', h, training)));
+  const conv = (input: tf.Tensor4D, key: string, stride: number, pad: number) => conv2dTorch(input, param(model, key) as tf.Tensor4D, stride, pad);
+  let h = conv(x, 'conv1.weight', 2, 3);
+  h = maxPoolStem(batchNorm(model, 'bn1', h, training, { relu: true }));
   for (const blk of blockLayouts(model.config.widthMultiplier)) {
     const p = blk.prefix;
-    let out = conv2dTorch(h, param(model, `${p}.conv1.weight`) as tf.Tensor4D, blk.stride, 1);
-    out = tf.relu(batchNorm(model, `${p}.bn1`, out, training));
-    out = batchNorm(model, `${p}.bn2`, conv2dTorch(out, param(model, `${p}.conv2.weight`) as tf.Tensor4D, 1, 1), training);
     const identity = blk.hasDownsample
-      ? batchNorm(model, `${p}.downsample.1`, conv2dTorch(h, param(model, `${p}.downsample.0.weight`) as tf.Tensor4D, blk.stride, 0), training)
+      ? batchNorm(model, `${p}.downsample.1`, conv(h, `${p}.downsample.0.weight`, blk.stride, 0), training)
       : h;
-    h = tf.relu(out.add(identity)) as tf.Tensor4D;
+    const out = batchNorm(model, `${p}.bn1`, conv(h, `${p}.conv1.weight`, blk.stride, 1), training, { relu: true });
+    h = batchNorm(model, `${p}.bn2`, conv(out, `${p}.conv2.weight`, 1, 1), training, { residual: identity, relu: true });
   }
   return h;
 }

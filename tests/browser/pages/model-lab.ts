@@ -8,6 +8,9 @@ import { runResNetOracle, type OracleExpected } from '../../../src/lib/model/ora
 import { createResNet18 } from '../../../src/lib/model/resnet';
 import { Adam } from '../../../src/lib/model/adam';
 import * as gpuMemory from '../../../src/platform/gpu-memory';
+import { train, type DataSource } from '../../../src/lib/train/trainer';
+import { RECIPE, validateConfig } from '../../../src/lib/train/config';
+import { mulberry32 } from '../../../src/lib/random';
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const r = await fetch(url);
@@ -23,12 +26,39 @@ async function oracle(parts: ('cam' | 'train')[]) {
   return runResNetOracle(tf, pth, inputs, expected, { parts });
 }
 
+/**
+ * A short run of the real trainer on random 0–255 images (labels alternate): per-epoch records (numTensors,
+ * gpuBytes, microBatches) with the platform's pool release after each epoch, as the training service does.
+ */
+async function trainSynthetic(opts: { size: number; width: number; epochs: number; batchSize: number; nTrain: number; nVal: number; microBatchSize?: number; release: boolean }) {
+  const rng = mulberry32(9);
+  const pixels = new Map<string, Uint8Array>();
+  const make = (prefix: string, n: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const id = `${prefix}${i}`;
+      pixels.set(id, Uint8Array.from({ length: opts.size * opts.size }, () => Math.floor(rng() * 256)));
+      return { id, label: i % 2 };
+    });
+  const data: DataSource = { mean: 0.5, std: 0.25, train: make('t', opts.nTrain), val: make('v', opts.nVal), load: async (ids) => ids.map((id) => pixels.get(id)!) };
+  const cfg = validateConfig({ ...RECIPE, epochs: opts.epochs, batchSize: opts.batchSize, imageSize: opts.size, widthMultiplier: opts.width, lr: 1e-3, microBatchSize: opts.microBatchSize });
+  const model = createResNet18({ widthMultiplier: opts.width, numClasses: 1, inputSize: opts.size }, 4);
+  const adam = new Adam({ lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
+  try {
+    const outcome = await train(model, adam, data, cfg, opts.release ? { releaseMemory: () => void gpuMemory.releasePooledGpuBuffers() } : {});
+    return outcome.history.map(({ epoch, numTensors, gpuBytes, microBatches, seconds }) => ({ epoch, numTensors, gpuBytes, microBatches, seconds }));
+  } finally {
+    adam.dispose();
+    model.dispose();
+    gpuMemory.releasePooledGpuBuffers();
+  }
+}
+
 const ready = (async () => {
   if (!(await tf.setBackend('webgpu'))) throw new Error('WebGPU backend unavailable');
   await tf.ready();
   return tf.getBackend();
 })();
 
-const lab = { tf, ready, oracle, createResNet18, Adam, gpuMemory };
+const lab = { tf, ready, oracle, trainSynthetic, gpuMemory };
 (window as unknown as { lab: typeof lab }).lab = lab;
 export type Lab = typeof lab;

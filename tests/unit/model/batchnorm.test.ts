@@ -48,3 +48,47 @@ describe('batchNorm2d', () => {
     expect(() => batchNorm2d(tf.zeros([1, 1, 1, 2]), bnVariables(), true)).toThrow(/more than one value/);
   });
 });
+
+describe('batchNorm2d training op: gradients equal autodiff of moments + batchNorm4d (+ residual) (+ ReLU)', () => {
+  const reference = (input: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, residual: tf.Tensor4D | undefined, relu: boolean) => {
+    const { mean, variance } = tf.moments(input, [0, 1, 2]);
+    const y = tf.batchNorm4d(input, mean as tf.Tensor1D, variance as tf.Tensor1D, beta, gamma, 1e-5);
+    const summed = residual ? y.add(residual) : y;
+    return relu ? tf.relu(summed) : summed;
+  };
+
+  for (const [relu, withResidual] of [[false, false], [true, false], [true, true], [false, true]] as const) {
+    it(`relu=${relu} residual=${withResidual}`, async () => {
+      const input = tf.randomNormal([3, 4, 5, 3], 0.3, 2, 'float32', 1) as tf.Tensor4D;
+      const residual = withResidual ? (tf.randomNormal([3, 4, 5, 3], 0, 1, 'float32', 2) as tf.Tensor4D) : undefined;
+      const upstream = tf.randomNormal([3, 4, 5, 3], 0, 1, 'float32', 3);
+      const bn = bnVariables3();
+      const gamma = bn.weight as tf.Tensor1D;
+      const beta = bn.bias as tf.Tensor1D;
+      const withInputs = (f: (xs: tf.Tensor4D, g: tf.Tensor1D, b: tf.Tensor1D, r?: tf.Tensor4D) => tf.Tensor) =>
+        tf.grads((xs: tf.Tensor, g: tf.Tensor, b: tf.Tensor, r?: tf.Tensor) => f(xs as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, withResidual ? (r as tf.Tensor4D) : undefined).mul(upstream).sum());
+      const args = residual ? [input, gamma, beta, residual] : [input, gamma, beta];
+      const ours = withInputs((xs, g, b, r) => batchNorm2d(xs, { ...bn, weight: g as tf.Variable, bias: b as tf.Variable }, true, { relu, residual: r }))(args);
+      const theirs = withInputs((xs, g, b, r) => reference(xs, g, b, r, relu))(args);
+      for (let i = 0; i < (withResidual ? 4 : 3); i++) {
+        const [a, b] = [await ours[i].data(), await theirs[i].data()];
+        let worst = 0;
+        for (let j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs(a[j] - b[j]));
+        expect(worst, `gradient ${i}`).toBeLessThan(1e-5);
+      }
+      const out = await batchNorm2d(input, bnVariables3(), true, { relu, residual }).data();
+      const ref = await reference(input, gamma, beta, residual, relu).data();
+      for (let j = 0; j < ref.length; j++) expect(Math.abs(out[j] - ref[j])).toBeLessThan(1e-6);
+    });
+  }
+});
+
+function bnVariables3(): BatchNormVariables {
+  return {
+    weight: tf.variable(tf.tensor1d([2, 1, -0.5])),
+    bias: tf.variable(tf.tensor1d([0.5, 0, 1])),
+    runningMean: tf.variable(tf.zeros([3])),
+    runningVar: tf.variable(tf.ones([3])),
+    numBatchesTracked: tf.variable(tf.scalar(0, 'int32'), false),
+  };
+}

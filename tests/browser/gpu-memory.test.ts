@@ -1,0 +1,46 @@
+/**
+ * GPU memory of training on tfjs WebGPU in Chromium (SwiftShader here): bytes per training image, and
+ * GPU bytes constant from epoch to epoch. CI measures at 64 px / width 1; GPU_MEMORY_SIZES=64,128,224
+ * measures more sizes (224 px on SwiftShader takes minutes).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openModelLab, type Lab } from './pages/harness';
+import type { Lab as PageLab } from './pages/model-lab';
+
+const sizes = (process.env.GPU_MEMORY_SIZES ?? '64').split(',').map(Number);
+const MB = 1e6;
+
+describe('GPU memory of training (WebGPU, Chromium)', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await openModelLab();
+  });
+  afterAll(async () => lab?.close());
+
+  it.each(sizes)('bytes per training image at %i px, width 1', async (size) => {
+    const t0 = performance.now();
+    const [one, two] = await lab.session.page.evaluate(async (s) => {
+      const { gpuMemory } = (window as unknown as { lab: PageLab }).lab;
+      return [await gpuMemory.measureTrainStepMemory({ widthMultiplier: 1, inputSize: s }, 1), await gpuMemory.measureTrainStepMemory({ widthMultiplier: 1, inputSize: s }, 2)];
+    }, size);
+    const perImage = two.stepBytes - one.stepBytes;
+    console.log(
+      `${size} px width 1: step bytes b=1 ${(one.stepBytes / MB).toFixed(1)} MB, b=2 ${(two.stepBytes / MB).toFixed(1)} MB → ` +
+        `${(perImage / MB).toFixed(1)} MB per additional image, ${(two.bytesPerImage / MB).toFixed(1)} MB/image at b=2; ` +
+        `weights+moments+input ${(two.baselineBytes / MB).toFixed(1)} MB; step ${(two.stepMs / 1000).toFixed(1)} s at b=2; total ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+    );
+    expect(two.tensorsAfter).toBe(two.tensorsBefore);
+    expect(perImage).toBeGreaterThan(0);
+  });
+
+  it('GPU bytes and tensor count after epoch 1 equal those after epoch 3 (pool released after each epoch)', async () => {
+    const history = await lab.session.page.evaluate(() =>
+      (window as unknown as { lab: PageLab }).lab.trainSynthetic({ size: 32, width: 0.25, epochs: 3, batchSize: 4, nTrain: 10, nVal: 5, microBatchSize: 3, release: true }),
+    );
+    console.log(`epochs (32 px, width 0.25, batch 4 in micro-batches of ≤3, 10 train / 5 val): ${JSON.stringify(history)}`);
+    expect(history.map((h) => h.microBatches)).toEqual([2, 2, 2]);
+    expect(history[0].gpuBytes).toBeGreaterThan(0);
+    expect(history[2].gpuBytes).toBe(history[0].gpuBytes);
+    expect(history[2].numTensors).toBe(history[0].numTensors);
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * The PyTorch oracle (eval logits + one training step) on tfjs WebGPU in Chromium (SwiftShader here),
+ * with the tolerances of the Node CPU test (tests/unit/model/oracle.test.ts).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OracleReport } from '../../src/lib/model/oracle-check';
+import { sharedData } from '../support/browser';
+import { openModelLab, type Lab } from './pages/harness';
+import type { Lab as PageLab } from './pages/model-lab';
+
+const oracleDir = path.join(sharedData, 'resnet18-oracle');
+const haveOracle = existsSync(path.join(oracleDir, 'expected.json'));
+if (!haveOracle) console.warn(`skipping: ResNet-18 PyTorch oracle not found at ${oracleDir}`);
+
+describe.skipIf(!haveOracle)('ResNet-18 vs PyTorch oracle on WebGPU (Chromium)', () => {
+  let lab: Lab;
+  let report: OracleReport;
+  beforeAll(async () => {
+    lab = await openModelLab();
+    const run = async (parts: 'train'[]) => {
+      const t0 = performance.now();
+      const r = await lab.session.page.evaluate((p) => (window as unknown as { lab: PageLab }).lab.oracle(p), parts);
+      console.log(`oracle [${parts.join(', ') || 'eval'}] on ${r.backend}, ${((performance.now() - t0) / 1000).toFixed(1)} s:\n${JSON.stringify(r, null, 2)}`);
+      return r;
+    };
+    // eval alone first: a quick, separately printed answer before the slow training step
+    await run([]);
+    report = await run(['train']);
+  }, 2_400_000);
+  afterAll(async () => lab?.close());
+
+  it('runs on webgpu; eval logits within 1e-4 absolute', () => {
+    expect(report.backend).toBe('webgpu');
+    expect(report.evalLogitsMaxAbs).toBeLessThan(1e-4);
+  });
+
+  it('training step: loss 1e-4 rel, grad norms 1e-3 rel, BN running stats / fc.bias / post-step logits 1e-4 abs', () => {
+    const t = report.train!;
+    expect(t.lossRel).toBeLessThan(1e-4);
+    expect(Object.keys(t.gradNormRel).length).toBe(5);
+    for (const rel of Object.values(t.gradNormRel)) expect(rel).toBeLessThan(1e-3);
+    expect(t.runningStatsMaxAbs).toBeLessThan(1e-4);
+    expect(t.fcBiasAfterAbs).toBeLessThan(1e-4);
+    expect(t.conv1DeltaAbsMeanRel).toBeLessThan(1e-3);
+    expect(t.postStepLogitsMaxAbs).toBeLessThan(1e-4);
+    expect(report.failures).toEqual([]);
+  });
+});
