@@ -3,7 +3,7 @@
  * <input webkitdirectory>), wait for its dataset row, and read the results the UI offers: the import
  * report CSV download and the dataset export zip (unzipped into `<out>/dataset`).
  */
-import { copyFile, mkdir, mkdtemp, readdir, stat, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
@@ -48,19 +48,20 @@ export interface ImportResult {
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => path.join(e.parentPath, e.name));
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
 
 /**
  * The studio reads labels from a CSV at the top of the picked folder. For a CSV kept elsewhere, pick a
- * staging folder of the same name: symbolic links to every file plus a copy of the CSV.
+ * staging folder of the same name: hard links to every file (copies across file systems; Chromium's
+ * folder upload skips symbolic links) plus a copy of the CSV.
  */
 async function folderWithLabels(folder: string, labels: string): Promise<string> {
   const root = path.join(await mkdtemp(path.join(os.tmpdir(), 'cxr-studio-cli-')), path.basename(folder));
   for (const file of await listFiles(folder)) {
     const target = path.join(root, path.relative(folder, file));
     await mkdir(path.dirname(target), { recursive: true });
-    await symlink(path.resolve(file), target);
+    await link(path.resolve(file), target).catch(() => copyFile(file, target));
   }
   await copyFile(labels, path.join(root, path.basename(labels)));
   return root;
@@ -74,11 +75,16 @@ async function datasetIds(page: Page): Promise<string[]> {
 export async function newDatasetRow(page: Page, start: () => Promise<void>): Promise<string> {
   const before = await datasetIds(page);
   await start();
-  await page.waitForFunction(
-    (known) => [...document.querySelectorAll('[data-testid="dataset-row"]')].some((r) => !known.includes(r.getAttribute('data-id') ?? '')),
-    before,
-    { timeout: 120_000 },
-  );
+  await page
+    .waitForFunction(
+      (known) => [...document.querySelectorAll('[data-testid="dataset-row"]')].some((r) => !known.includes(r.getAttribute('data-id') ?? '')),
+      before,
+      { timeout: 120_000 },
+    )
+    .catch(async () => {
+      const shown = await page.locator('[data-testid="error"]').allInnerTexts();
+      throw new StudioError('empty-dataset', `The studio added no dataset within 120 s${shown.length ? `: ${shown.join(' ').replace(/\s+/g, ' ')}` : ' (were any files picked up? symbolic links are skipped)'}.`);
+    });
   return (await datasetIds(page)).find((id) => !before.includes(id))!;
 }
 

@@ -22,6 +22,13 @@ async function run(options: StudioOptions): Promise<void> {
   const out = path.resolve(options.out);
   await mkdir(out, { recursive: true });
   const session = await openSession(options.backend, log);
+  // Ctrl-C or a kill: close Chromium and the preview server instead of leaving them behind
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: closing the studio`);
+      void session.close().finally(() => process.exit(130));
+    });
+  }
   try {
     const report =
       options.command === 'import'

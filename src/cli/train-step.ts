@@ -12,6 +12,8 @@ import { readCsv } from '../../tests/support/import-flow';
 import { StudioError } from '../lib/errors';
 import { importFolder, type ImportResult } from './import-step';
 import { camImages } from './cam';
+import { reloadCheck } from './reload-check';
+import { existsSync } from 'node:fs';
 import type { StudioOptions } from './options';
 import { waitOrError, type StudioSession } from './session';
 import { downloadBytes, fill, has, need, sel, UI } from './ui';
@@ -60,12 +62,10 @@ async function configShown(page: Page): Promise<Record<string, string | boolean 
 }
 
 async function history(page: Page): Promise<EpochRow[]> {
-  return page.locator(sel(UI.historyRow)).evaluateAll((rows) =>
-    rows.map((r) => {
-      const n = (name: string) => Number(r.getAttribute(`data-${name}`));
-      return { epoch: n('epoch'), trainLoss: n('train-loss'), valLoss: n('val-loss'), valAccuracy: n('val-accuracy'), valAuc: n('val-auc'), seconds: n('seconds'), imagesPerSecond: n('images-per-second') };
-    }),
-  );
+  // no named helpers inside: tsx (esbuild keepNames) would wrap them in a __name() the page does not have
+  const fields = ['epoch', 'train-loss', 'val-loss', 'val-accuracy', 'val-auc', 'seconds', 'images-per-second'];
+  const rows = await page.locator(sel(UI.historyRow)).evaluateAll((rs, names) => rs.map((r) => names.map((f) => Number(r.getAttribute(`data-${f}`)))), fields);
+  return rows.map(([epoch, trainLoss, valLoss, valAccuracy, valAuc, seconds, imagesPerSecond]) => ({ epoch, trainLoss, valLoss, valAccuracy, valAuc, seconds, imagesPerSecond }));
 }
 
 /** Train; samples the progress line's images/s while it runs. */
@@ -76,13 +76,17 @@ async function runTraining(page: Page, log: (line: string) => void): Promise<{ s
   await page.click(sel(UI.train));
   const finished = `${sel(UI.status)}[data-status="done"], ${sel(UI.status)}[data-status="failed"], ${sel(UI.status)}[data-status="cancelled"]`;
   let lastEpoch = 0;
+  let lastLog = performance.now();
   while ((await page.locator(finished).count()) === 0) {
     const progress = page.locator(`${sel(UI.progress)}[data-images-per-second]`);
     if ((await progress.count()) > 0) {
       const rate = Number(await progress.getAttribute('data-images-per-second'));
       const epoch = Number(await progress.getAttribute('data-epoch'));
       if (Number.isFinite(rate) && rate > 0) rates.push(rate);
-      if (epoch !== lastEpoch) log(`training: epoch ${(lastEpoch = epoch)}…`);
+      if (epoch !== lastEpoch || performance.now() - lastLog > 60_000) {
+        lastLog = performance.now();
+        log(`training: epoch ${(lastEpoch = epoch)}, step ${await progress.getAttribute('data-step')}, ${rate.toFixed(2)} img/s`);
+      }
     }
     await page.waitForTimeout(1000);
   }
@@ -100,13 +104,50 @@ interface EvaluatedSet {
   rows: number;
 }
 
-/** Choose a set in the evaluation panel and save its predictions CSV. */
-async function exportPredictions(page: Page, setKey: string, file: string): Promise<EvaluatedSet> {
-  await need(page, UI.evalSet, `to evaluate the set "${setKey}"`);
-  await page.selectOption(sel(UI.evalSet), setKey);
-  const { bytes } = await downloadBytes(page, UI.exportPredictions, 'to save predictions');
-  await writeFile(file, bytes);
-  return { predictionsFile: path.basename(file), rows: readCsv(strFromU8(bytes)).length };
+/**
+ * Wait until the evaluation panel shows `setName` (its heading names the set once its logits are in)
+ * and its set list is usable again.
+ */
+async function waitForSet(page: Page, setName: string): Promise<void> {
+  await page.waitForFunction(
+    ([heading, select, name]) => {
+      const h = document.querySelector(heading)?.textContent ?? '';
+      const s = document.querySelector(select) as HTMLSelectElement | null;
+      return h.includes(`(${name})`) && !!s && !s.disabled;
+    },
+    ['section[aria-label="Metrics"] h2', sel(UI.evalSet), setName] as const,
+    { timeout: 1_800_000 },
+  );
+}
+
+/** Show a set in the evaluation panel: 'val' or 'external:<datasetId>' (its name is shown as "external: <name>"). */
+export async function showSet(page: Page, key: string, shownAs: string): Promise<void> {
+  await need(page, UI.evalSet, `to evaluate the set "${key}"`);
+  await page.selectOption(sel(UI.evalSet), key);
+  await waitForSet(page, shownAs);
+}
+
+/**
+ * The studio's predictions.csv holds every set evaluated in the session (column "split": val, test,
+ * external); keep the header and the lines of one split, bytes unchanged.
+ */
+export function predictionsOfSplit(csv: string, split: string): { text: string; rows: number } {
+  const lines = csv.split('\r\n').filter((l) => l !== '');
+  const splitColumn = lines[0].split(',').indexOf('split');
+  const kept = lines.slice(1).filter((l) => readCsv(`${lines[0]}\n${l}\n`)[0]?.split === split);
+  if (splitColumn < 0) throw new StudioError('internal', 'predictions.csv has no "split" column.');
+  return { text: [lines[0], ...kept].join('\r\n') + '\r\n', rows: kept.length };
+}
+
+async function savePredictions(page: Page, out: string, sets: Array<{ split: string; file: string }>): Promise<Record<string, EvaluatedSet>> {
+  const csv = strFromU8((await downloadBytes(page, UI.exportPredictions, 'to save predictions')).bytes);
+  const saved: Record<string, EvaluatedSet> = {};
+  for (const { split, file } of sets) {
+    const { text, rows } = predictionsOfSplit(csv, split);
+    await writeFile(path.join(out, file), text);
+    saved[split] = { predictionsFile: file, rows };
+  }
+  return saved;
 }
 
 /** Run `step`; a missing control becomes a gap (recorded, run continues), other failures stop the run. */
@@ -132,13 +173,18 @@ export async function trainAndEvaluate(session: StudioSession, o: StudioOptions,
   const epochs = await history(page);
   log(`trained ${epochs.length} epoch(s) in ${trained.seconds.toFixed(1)} s`);
 
-  const evaluated: Record<string, EvaluatedSet | null> = {};
-  evaluated.val = await tryStep(gaps, () => exportPredictions(page, 'val', path.join(out, 'predictions-val.csv')));
+  // after training the studio scores val and test, then draws a first CAM
+  await waitOrError(page, `${sel(UI.camCanvas)}:not([data-drawn-for=""])`, 'Evaluating after training', 1_800_000);
   let evalImport: ImportResult | null = null;
   if (o.eval) {
     evalImport = await importFolder(page, { folder: o.eval, labels: o.evalLabels, imageSize: imported.imageSize }, null, log);
-    evaluated.eval = await tryStep(gaps, () => exportPredictions(page, `external:${evalImport!.datasetId}`, path.join(out, 'predictions-eval.csv')));
+    log(`scoring ${evalImport.name}…`);
+    await tryStep(gaps, () => showSet(page, `external:${evalImport!.datasetId}`, `external: ${evalImport!.name}`));
   }
+  const evaluated =
+    (await tryStep(gaps, () =>
+      savePredictions(page, out, [{ split: 'val', file: 'predictions-val.csv' }, ...(o.eval ? [{ split: 'external', file: 'predictions-eval.csv' }] : [])]),
+    )) ?? {};
   const metricsFile = await tryStep(gaps, async () => {
     const { bytes } = await downloadBytes(page, UI.exportMetrics, 'to save metrics.json');
     await writeFile(path.join(out, 'metrics.json'), bytes);
@@ -148,13 +194,18 @@ export async function trainAndEvaluate(session: StudioSession, o: StudioOptions,
     const { bytes } = await downloadBytes(page, UI.exportModel, 'to save model.safetensors');
     await writeFile(path.join(out, 'model.safetensors'), bytes);
   });
-  if (evaluated.val) await page.selectOption(sel(UI.evalSet), 'val');
   const cams = evaluated.val
-    ? await tryStep(gaps, () => camImages(page, path.join(out, 'predictions-val.csv'), imported.classes, o.cams, path.join(out, 'cams')))
+    ? await tryStep(gaps, async () => {
+        await showSet(page, 'val', 'val split');
+        return camImages(page, path.join(out, 'predictions-val.csv'), imported.classes, o.cams, path.join(out, 'cams'));
+      })
     : null;
   if (!evaluated.val) gaps.push('CAM images of the highest-loss validation images need predictions-val.csv (see above).');
   const peakGpuBytes = (await has(page, UI.gpuMemory)) ? Number(await page.getAttribute(sel(UI.gpuMemory), 'data-peak-bytes')) : null;
   if (peakGpuBytes === null) gaps.push(`The studio has no "${UI.gpuMemory}" element with data-peak-bytes, needed for the peak GPU bytes.`);
+
+  const modelReload = o.eval && evaluated.external && existsSync(path.join(out, 'model.safetensors')) ? await reloadCheck(o, imported.imageSize, out, log) : null;
+  if (o.eval && !modelReload) gaps.push('The reload check of model.safetensors needs predictions-eval.csv and the model download (see above).');
 
   const stepRates = trained.imagesPerSecond.slice(Math.floor(trained.imagesPerSecond.length / 2));
   const imagesPerSecond = stepRates.length > 0 ? stepRates.reduce((a, b) => a + b, 0) / stepRates.length : null;
@@ -169,6 +220,7 @@ export async function trainAndEvaluate(session: StudioSession, o: StudioOptions,
     metrics: metricsFile?.sets ?? null,
     evaluated,
     cams: cams?.files ?? [],
+    modelReload,
     timings: {
       importFilesPerSecond: imported.filesPerSecond,
       trainingSeconds: trained.seconds,
