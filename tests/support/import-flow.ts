@@ -25,25 +25,32 @@ export async function waitForReady(page: Page, datasetId: string, timeoutMs: num
   }
 }
 
-/** Rows counted straight from IndexedDB (not from the UI). */
+/**
+ * Rows counted straight from IndexedDB (not from the UI). The page function declares no named inner
+ * functions: tsx (esbuild keepNames) would wrap them in a `__name` helper that the page does not have.
+ */
 export async function storedCounts(page: Page, datasetId: string): Promise<{ images: number; pixels: number; rejections: number }> {
-  return page.evaluate(async (id) => {
+  const [images, pixels, rejections] = await page.evaluate(async (id) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const r = indexedDB.open('cxr-studio');
       r.onsuccess = () => resolve(r.result);
       r.onerror = () => reject(r.error);
     });
     const range = IDBKeyRange.bound(`${id}|`, `${id}|\uffff`);
-    const count = (store: string) =>
-      new Promise<number>((resolve, reject) => {
-        const req = db.transaction(store).objectStore(store).count(range);
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
-      });
-    const result = { images: await count('images'), pixels: await count('pixels'), rejections: await count('rejections') };
+    const counts: number[] = [];
+    for (const store of ['images', 'pixels', 'rejections']) {
+      counts.push(
+        await new Promise<number>((resolve, reject) => {
+          const req = db.transaction(store).objectStore(store).count(range);
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
+        }),
+      );
+    }
     db.close();
-    return result;
+    return counts;
   }, datasetId);
+  return { images, pixels, rejections };
 }
 
 export interface ExportedDataset {

@@ -33,8 +33,8 @@ export function encodeJpegBaseline(pixels: Uint8Array, size: number, quality = 9
   return new Uint8Array(execFileSync('cjpeg', ['-quality', String(quality), '-baseline'], { input: pgm, maxBuffer: 64 << 20 }));
 }
 
-export function jpegDicom(jpeg: Uint8Array, size: number, patientId: string): Uint8Array {
+export function jpegDicom(jpeg: Uint8Array, size: number, patientId: string, patientName = 'ANON'): Uint8Array {
   const elements = imageElements({ rows: size, columns: size }).filter((e) => !(e.tag[0] === 0x0010 && e.tag[1] === 0x0020));
-  elements.push({ tag: [0x0010, 0x0020], vr: 'LO', value: patientId });
+  elements.push({ tag: [0x0010, 0x0020], vr: 'LO', value: patientId }, { tag: [0x0010, 0x0010], vr: 'PN', value: patientName });
   return part10(JPEG_BASELINE, elements, encapsulatedPixelData([jpeg]));
 }
