@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from '../lib/model/adam';
 import { createResNet18, type ResNetConfig } from '../lib/model/resnet';
-import { trainStep, type LossSpec } from '../lib/model/train-step';
+import { trainStep, trainingLoss, type LossSpec } from '../lib/model/train-step';
 import { fittingMicroBatchSize, largestActivationBytes } from '../lib/model/micro-batch';
 import type { TrainConfig } from '../lib/train/config';
 
@@ -86,11 +86,15 @@ export interface TrainStepMemory {
   batch: number;
   inputSize: number;
   widthMultiplier: number;
-  /** GPU bytes a train step allocates on top of what was allocated before it, divided by the batch */
-  bytesPerImage: number;
-  /** that increase for the whole batch */
+  /** GPU bytes the forward + backward pass allocates (activations kept for the backward pass, backward
+   * temporaries, the weight gradients), on top of what was allocated before it */
+  gradientBytes: number;
+  /** the same for a whole train step (forward, backward and the Adam update, whose per-parameter
+   * temporaries the pool keeps by exact size) */
   stepBytes: number;
-  /** bytes of weights, Adam moments and the input batch, allocated before the measured step */
+  /** stepBytes / batch */
+  bytesPerImage: number;
+  /** bytes of weights, Adam moments and the input batch, allocated before the measured passes */
   baselineBytes: number;
   /** live tfjs tensors before and after the measured step (a leak check) */
   tensorsBefore: number;
@@ -98,13 +102,22 @@ export interface TrainStepMemory {
   stepMs: number;
 }
 
+/** Allocation growth of `run`, starting from an empty pool: the GPU footprint of what it does. */
+async function footprint(run: () => Promise<void>): Promise<{ bytes: number; before: number }> {
+  releasePooledGpuBuffers();
+  const before = gpuBufferStats();
+  if (!before) throw new Error('GPU memory measurement needs the WebGPU backend');
+  await run();
+  return { bytes: gpuBufferStats()!.allocatedBytes - before.allocatedBytes, before: before.allocatedBytes };
+}
+
 /**
  * What one training step at `batch` images costs in GPU memory. A throw-away model of the same shape
- * (random weights, its own Adam) takes one warm-up step (creates the Adam moments, compiles the shaders);
- * then the pool is emptied, so the allocation before the measured step is exactly the live tensors
- * (weights, moments, x, y), and after it the pool holds every buffer the step needed at its peak,
- * pooled by exact size: allocatedAfter − allocatedBefore is the real GPU footprint of the step, including
- * the buffers the pool could not reuse because their sizes differ. WebGPU only.
+ * (random weights, its own Adam) takes one warm-up step (creates the Adam moments, compiles the shaders).
+ * Each measured pass starts from an emptied pool, so the allocation before it is exactly the live tensors
+ * (weights, moments, x, y), and after it the pool holds every buffer the pass needed at its peak, pooled
+ * by exact size: allocatedAfter − allocatedBefore is the real GPU footprint, including buffers the pool
+ * could not reuse because their sizes differ. WebGPU only.
  */
 export async function measureTrainStepMemory(
   config: Omit<ResNetConfig, 'numClasses'> & { numClasses?: number },
@@ -123,22 +136,24 @@ export async function measureTrainStepMemory(
   const loss: LossSpec = binary ? { kind: 'bce', posWeight: 1 } : { kind: 'ce' };
   try {
     await trainStep(model, adam, x, y, loss, options);
-    releasePooledGpuBuffers();
-    const before = gpuBufferStats();
-    if (!before) throw new Error('measureTrainStepMemory needs the WebGPU backend');
+    const variables = model.trainable.map((k) => model.params.get(k)!);
+    const gradient = await footprint(async () => {
+      const { value, grads } = tf.variableGrads(() => trainingLoss(model, x, y, loss), variables);
+      await value.data();
+      tf.dispose([value, ...Object.values(grads)]);
+    });
     const tensorsBefore = tf.memory().numTensors;
     const t0 = performance.now();
-    await trainStep(model, adam, x, y, loss, options);
+    const step = await footprint(async () => void (await trainStep(model, adam, x, y, loss, options)));
     const stepMs = performance.now() - t0;
-    const after = gpuBufferStats()!;
-    const stepBytes = after.allocatedBytes - before.allocatedBytes;
     return {
       batch,
       inputSize: s,
       widthMultiplier: config.widthMultiplier,
-      bytesPerImage: stepBytes / batch,
-      stepBytes,
-      baselineBytes: before.allocatedBytes,
+      gradientBytes: gradient.bytes,
+      stepBytes: step.bytes,
+      bytesPerImage: step.bytes / batch,
+      baselineBytes: step.before,
       tensorsBefore,
       tensorsAfter: tf.memory().numTensors,
       stepMs,
@@ -154,19 +169,19 @@ export async function measureTrainStepMemory(
 export interface TrainMemoryModel {
   /** step bytes that do not scale with the batch (weight gradients, optimizer temporaries) */
   fixedBytes: number;
-  /** step bytes per additional image: (step bytes at 2 images) − (at 1 image) */
+  /** forward + backward bytes per additional image: (gradientBytes at 3 images − at 1 image) / 2 */
   bytesPerImage: number;
 }
 
-/** Fits stepBytes(b) ≈ fixed + b · perImage from measured steps at 1 and 2 images. */
+/** Fits stepBytes(b) ≈ fixed + b · perImage from measured steps at 1 and 3 images. */
 export async function fitTrainMemory(config: Omit<ResNetConfig, 'numClasses'> & { numClasses?: number }): Promise<TrainMemoryModel> {
   const one = await measureTrainStepMemory(config, 1);
-  const two = await measureTrainStepMemory(config, 2);
-  const bytesPerImage = Math.max(two.stepBytes - one.stepBytes, 1);
-  return { fixedBytes: Math.max(one.stepBytes - bytesPerImage, 0), bytesPerImage };
+  const three = await measureTrainStepMemory(config, 3);
+  const bytesPerImage = Math.max((three.gradientBytes - one.gradientBytes) / 2, 1);
+  return { fixedBytes: Math.max(Math.max(one.stepBytes, three.stepBytes) - 3 * bytesPerImage, 0), bytesPerImage };
 }
 
-/** More than a width-1 training step at 224 px ever needed per image with stock tfjs ops (measured ≈ 180 MB). */
+/** A generous bound on the bytes per 224 px width-1 training image (stock tfjs ops were reported at ≈ 180 MB). */
 export const UPPER_BOUND_BYTES_PER_224PX_IMAGE = 250e6;
 
 /** Budget when the user sets none: WebGPU does not expose the GPU's memory size, so stay modest. */

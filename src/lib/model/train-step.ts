@@ -28,6 +28,13 @@ export function computeLoss(logits: tf.Tensor2D, y: tf.Tensor, loss: LossSpec): 
   return loss.kind === 'bce' ? bceWithLogits(logits, y, loss.posWeight) : crossEntropy(logits, y as tf.Tensor1D, loss.classWeights);
 }
 
+/** Mean loss of a BN-training-mode forward pass (updates the BN running statistics). */
+export function trainingLoss(model: ResNet, x: tf.Tensor4D, y: tf.Tensor, loss: LossSpec): tf.Scalar {
+  const { logits, features } = forward(model, x, { training: true });
+  features.dispose();
+  return computeLoss(logits, y, loss);
+}
+
 /** Rows [start, start + count) of x (NHWC) or y ([N] or [N,1]). */
 function rows<T extends tf.Tensor>(t: T, start: number, count: number): T {
   return tf.slice(t, [start, ...t.shape.slice(1).map(() => 0)], [count, ...t.shape.slice(1).map(() => -1)]) as T;
@@ -49,11 +56,7 @@ function accumulatedGradients(
   loss: LossSpec,
   sizes: number[],
 ): { value: tf.Scalar; grads: tf.Tensor[] } {
-  const lossOf = (xs: tf.Tensor4D, ys: tf.Tensor) => {
-    const { logits, features } = forward(model, xs, { training: true });
-    features.dispose();
-    return computeLoss(logits, ys, loss);
-  };
+  const lossOf = (xs: tf.Tensor4D, ys: tf.Tensor) => trainingLoss(model, xs, ys, loss);
   if (sizes.length === 1) {
     const { value, grads } = tf.variableGrads(() => lossOf(x, y), variables);
     return { value, grads: variables.map((v) => grads[v.name]) };

@@ -41,7 +41,7 @@ export async function openModelLab(): Promise<Lab> {
     session.page.on('console', (m) => {
       if (m.type() === 'log' || m.type() === 'warning') console.log(`[page] ${m.text()}`);
     });
-    await session.page.goto(`${base}tests/browser/pages/model-lab.html`);
+    await session.page.goto(`${base}tests/browser/pages/model-lab.html`, { timeout: 300_000 });
     await session.page.waitForFunction(() => 'lab' in window, undefined, { timeout: 120_000 });
     const backend = await session.page.evaluate(() => (window as unknown as { lab: { ready: Promise<string> } }).lab.ready);
     if (backend !== 'webgpu') throw new Error(`model lab runs on ${backend}, not webgpu`);
