@@ -120,6 +120,10 @@ let opened: Promise<StudioDb> | undefined;
 
 export function openStudioDb(): Promise<StudioDb> {
   opened ??= openDB<StudioSchema>(DB_NAME, DB_VERSION, {
+    // the browser closed the connection (disk full, storage cleared): reopen on next use
+    terminated() {
+      opened = undefined;
+    },
     upgrade(db, oldVersion) {
       if (oldVersion < 1) {
         db.createObjectStore('datasets', { keyPath: 'id' });
@@ -142,13 +146,15 @@ export function imageId(datasetId: string, sourcePath: string): string {
 /** Map IndexedDB's quota error to a message a person can act on. */
 export function storageError(e: unknown): StudioError {
   const name = (e as { name?: string })?.name;
-  if (name === 'QuotaExceededError') {
+  const text = e instanceof Error ? e.message : String(e);
+  // Chromium reports a full disk as an IO error that closes the connection, not as QuotaExceededError
+  if (name === 'QuotaExceededError' || /NO_SPACE|quota|disk (is )?full/i.test(text)) {
     return new StudioError(
       'quota-exceeded',
       'The browser refused to store more data (storage quota exhausted). Delete a dataset or free disk space; everything stored so far is kept.',
     );
   }
-  return new StudioError('storage-failed', `IndexedDB failed: ${e instanceof Error ? e.message : String(e)}`);
+  return new StudioError('storage-failed', `IndexedDB failed: ${text}`);
 }
 
 /** Delete a dataset and everything that hangs off it, in one transaction. */

@@ -66,8 +66,15 @@ class DatasetState {
   }
 
   async refresh(): Promise<void> {
-    const db = await openStudioDb();
-    this.list = (await db.getAll('datasets')).sort((a, b) => b.createdAt - a.createdAt);
+    let stored: DatasetRecord[];
+    try {
+      stored = await (await openStudioDb()).getAll('datasets');
+    } catch {
+      // the browser may be closing the connection (e.g. disk full): reopen once
+      await new Promise((r) => setTimeout(r, 300));
+      stored = await (await openStudioDb()).getAll('datasets');
+    }
+    this.list = stored.sort((a, b) => b.createdAt - a.createdAt);
     if (!this.selectedId || !this.selected) this.selectedId = this.list.find((d) => d.status === 'ready')?.id ?? null;
   }
 
