@@ -44,7 +44,8 @@ describe('single-image inference', () => {
   async function infer(name: string, mimeType: string, buffer: Buffer): Promise<{ probability: number; spread: number }> {
     const { page } = s;
     await page.setInputFiles('[data-testid="infer-input"]', { name, mimeType, buffer });
-    await page.waitForSelector(`[data-testid="infer-cam"][data-drawn-for="${name}"]`, { timeout: 120_000 });
+    await page.waitForSelector(`[data-testid="infer-cam"][data-drawn-for="${name}"], [data-testid="error"]`, { timeout: 180_000 });
+    expect(await page.locator('[data-testid="error"]').allTextContents(), name).toEqual([]);
     const probability = Number(await page.textContent('[data-testid="infer-probability"]'));
     const spread = await heatSpread();
     console.log(`${name}: probability ${probability}, class ${await page.textContent('[data-testid="infer-class"]')}, heat colour spread ${spread}`);
