@@ -78,14 +78,17 @@ async function runTraining(page: Page, log: (line: string) => void): Promise<{ s
   let lastEpoch = 0;
   let lastLog = performance.now();
   while ((await page.locator(finished).count()) === 0) {
-    const progress = page.locator(`${sel(UI.progress)}[data-images-per-second]`);
-    if ((await progress.count()) > 0) {
-      const rate = Number(await progress.getAttribute('data-images-per-second'));
-      const epoch = Number(await progress.getAttribute('data-epoch'));
+    // one read in the page: the progress line disappears the moment training ends
+    const progress = await page.evaluate((selector) => {
+      const e = document.querySelector(selector);
+      return e ? ['images-per-second', 'epoch', 'step'].map((k) => Number(e.getAttribute(`data-${k}`))) : null;
+    }, `${sel(UI.progress)}[data-images-per-second]`);
+    if (progress) {
+      const [rate, epoch, step] = progress;
       if (Number.isFinite(rate) && rate > 0) rates.push(rate);
       if (epoch !== lastEpoch || performance.now() - lastLog > 60_000) {
         lastLog = performance.now();
-        log(`training: epoch ${(lastEpoch = epoch)}, step ${await progress.getAttribute('data-step')}, ${rate.toFixed(2)} img/s`);
+        log(`training: epoch ${(lastEpoch = epoch)}, step ${step}, ${rate.toFixed(2)} img/s`);
       }
     }
     await page.waitForTimeout(1000);
