@@ -55,9 +55,25 @@ let paused = false;
 let cancelRequested = false;
 let resumePaused: (() => void) | undefined;
 
+/** Set when the WebGPU device is lost (driver reset, GPU removed, tab in background too long). */
+let deviceLost: string | undefined;
+
 export async function init(order: BackendName[] = ['webgpu', 'webgl', 'cpu']): Promise<BackendInfo> {
-  backend ??= await initBackend(order);
+  if (!backend) {
+    backend = await initBackend(order);
+    const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ message?: string; reason?: string }> } }).device;
+    void device?.lost?.then((info) => {
+      deviceLost = info.message || info.reason || 'unknown reason';
+    });
+  }
   return backend;
+}
+
+function deviceLostError(): StudioError {
+  return new StudioError(
+    'device-lost',
+    `The GPU device was lost (${deviceLost}). Reload the page and choose "Resume interrupted run": training continues from the last checkpoint.`,
+  );
 }
 
 function numClassesFor(classes: string[]): number {
@@ -139,6 +155,8 @@ async function runTraining(run: RunRecord, cfg: TrainConfig, events: TrainEvents
     await db.put('runs', run);
     return { runId: run.id, outcome };
   } catch (e) {
+    // after a device loss the run stays 'running' so that a reload offers to resume it
+    if (deviceLost) return { runId: run.id, error: toErrorData(deviceLostError()) };
     run.status = 'failed';
     await db.put('runs', run).catch(() => undefined);
     return { runId: run.id, error: toErrorData(e) };
