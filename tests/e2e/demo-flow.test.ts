@@ -81,6 +81,12 @@ describe('demo end to end', () => {
     });
     expect(camSpread).toBeGreaterThan(30);
 
+    // every export, so the no-remote-requests check below covers them too
+    for (const id of ['export-zip', 'export-model', 'export-predictions', 'export-metrics', 'report-csv']) {
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click(`[data-testid="${id}"]`)]);
+      expect((await download.failure()) ?? 'ok', id).toBe('ok');
+    }
+
     const tasks = await longTasks(page);
     console.log(`main-thread long tasks: ${tasks.length}, longest ${Math.max(0, ...tasks).toFixed(0)} ms`);
     expect(Math.max(0, ...tasks)).toBeLessThanOrEqual(200);
