@@ -7,6 +7,7 @@ import { StudioError } from '../lib/errors';
 import { deleteDataset, openStudioDb, type DatasetRecord, type RejectionRecord } from '../platform/db';
 import { proxy } from 'comlink';
 import { getImportPool } from '../platform/workers';
+import { saveBlob } from '../platform/download';
 import type { PickedFile } from '../platform/folder';
 import type { ChunkResult, FinalizeResult, ImportItem } from '../platform/import-service';
 import type { ImportReport } from '../platform/export';
@@ -39,18 +40,6 @@ export interface ImportOptions {
   fractions?: [number, number, number];
 }
 
-/** Save a Blob under a file name through <a download> (no network). */
-export function saveBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.style.display = 'none';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 class DatasetState {
   list = $state<DatasetRecord[]>([]);

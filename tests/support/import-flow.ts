@@ -7,10 +7,12 @@ import { decode as decodePng } from 'fast-png';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 
-/** Set the stored size and split, then choose `dir` in the folder input (Playwright uploads directories in Chromium). */
+/** Wait for the backend, set the stored size and split, then choose `dir` in the folder input (Playwright uploads directories in Chromium). */
 export async function importFolder(page: Page, dir: string, options: { size: number; split?: string }): Promise<void> {
+  // the default size follows the training backend (32 px on a software adapter): let it settle first
+  await page.waitForSelector('[data-testid="backend"][data-backend]:not([data-backend=""])', { timeout: 120_000 });
   await page.fill('[data-testid="import-size"]', String(options.size));
-  await page.dispatchEvent('[data-testid="import-size"]', 'change');
+  if ((await page.inputValue('[data-testid="import-size"]')) !== String(options.size)) throw new Error('import size did not take');
   if (options.split) await page.fill('[data-testid="import-split"]', options.split);
   await page.setInputFiles('[data-testid="folder-input"]', dir);
 }
