@@ -15,7 +15,7 @@ import { camImages } from './cam';
 import { reloadCheck } from './reload-check';
 import { existsSync } from 'node:fs';
 import type { StudioOptions } from './options';
-import { waitOrError, type StudioSession } from './session';
+import { visibleError, waitOrError, type StudioSession } from './session';
 import { downloadBytes, fill, has, need, sel, UI } from './ui';
 
 export interface EpochRow {
@@ -114,6 +114,7 @@ interface EvaluatedSet {
 async function waitForSet(page: Page, setName: string): Promise<void> {
   await page.waitForFunction(
     ([heading, select, name]) => {
+      if (document.querySelector('[data-testid="error"]')) return true;
       const h = document.querySelector(heading)?.textContent ?? '';
       const s = document.querySelector(select) as HTMLSelectElement | null;
       return h.includes(`(${name})`) && !!s && !s.disabled;
@@ -121,6 +122,8 @@ async function waitForSet(page: Page, setName: string): Promise<void> {
     ['section[aria-label="Metrics"] h2', sel(UI.evalSet), setName] as const,
     { timeout: 1_800_000 },
   );
+  const error = await visibleError(page);
+  if (error) throw new StudioError('internal', `Scoring ${setName} failed in the studio: ${error}`);
 }
 
 /** Show a set in the evaluation panel: 'val' or 'external:<datasetId>' (its name is shown as "external: <name>"). */
