@@ -1,24 +1,19 @@
 /**
  * The training worker's API: backend choice, model lifetime, training with checkpoints in
- * IndexedDB, resume after a reload, evaluation and CAM. Runs in workers/train.worker.ts;
+ * IndexedDB, resume after a reload, weights in and out. Runs in workers/train.worker.ts;
  * progress reaches the page through comlink-proxied callbacks.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createResNet18, forward, type ResNet } from '../lib/model/resnet';
+import { createResNet18, type ResNet } from '../lib/model/resnet';
 import { Adam } from '../lib/model/adam';
 import { exportStateDict, loadStateDict } from '../lib/model/state-dict';
 import { readSafetensors, writeSafetensors } from '../lib/model/safetensors';
 import { readPth } from '../lib/model/pth';
 import { toTfjsWeights, type TfjsWeights } from '../lib/model/tfjs-weights';
 import type { StateDict } from '../lib/model/state-dict';
-import { classActivationMap, camToHeatmap } from '../lib/cam/cam';
-import { sigmoid, softmax } from '../lib/metrics';
 import { train, type EpochRecord, type StepProgress, type TrainOutcome } from '../lib/train/trainer';
 import { planMicroBatchSize, releasePooledGpuBuffers } from './gpu-memory';
 import { validateConfig, type TrainConfig } from '../lib/train/config';
-import { predictLogits, summarise } from '../lib/train/evaluate';
-import { toInputTensor } from '../lib/train/batches';
-import type { Split } from '../lib/dataset/splits';
 import { StudioError, toErrorData, type StudioErrorData } from '../lib/errors';
 import { initBackend, type BackendInfo, type BackendName } from './backend';
 import { openStoredDataset, type StoredDataset } from './dataset-source';
@@ -33,17 +28,6 @@ export interface RunResult {
   runId: string;
   outcome?: TrainOutcome;
   error?: StudioErrorData;
-}
-
-export interface Prediction {
-  id: string;
-  sourcePath: string;
-  patientId: string;
-  label: number;
-  logits: number[];
-  /** positive-class probability (binary) or max softmax probability */
-  probability: number;
-  predicted: number;
 }
 
 let backend: BackendInfo | undefined;
@@ -258,67 +242,6 @@ export function cancel(): void {
 
 export function isTraining(): boolean {
   return activeRun !== undefined;
-}
-
-export async function predictSplit(split: Split): Promise<Prediction[]> {
-  if (!model || !dataset) throw new StudioError('internal', 'No trained model in this session: train or resume a run first.');
-  const metas = dataset.metas.filter((m) => m.split === split && m.label >= 0);
-  const examples = metas.map((m) => ({ id: m.id, label: m.label }));
-  const logits = await predictLogits(model, dataset, examples, 32);
-  return metas.map((m, i) => {
-    const l = Array.from(logits[i]);
-    const binary = l.length === 1;
-    const probs = binary ? [1 - sigmoid(l[0]), sigmoid(l[0])] : softmax(l);
-    const predicted = binary ? (probs[1] >= 0.5 ? 1 : 0) : probs.indexOf(Math.max(...probs));
-    return { id: m.id, sourcePath: m.sourcePath, patientId: m.patientId, label: m.label, logits: l, probability: binary ? probs[1] : probs[predicted], predicted };
-  });
-}
-
-export async function evaluateSplit(split: Split) {
-  const preds = await predictSplit(split);
-  const numClasses = model!.config.numClasses;
-  const cfg = activeRun?.config as TrainConfig | undefined;
-  return summarise(preds.map((p) => Float32Array.from(p.logits)), preds.map((p) => ({ id: p.id, label: p.label })), numClasses, cfg?.posWeight === 'auto' ? 1 : (cfg?.posWeight ?? 1));
-}
-
-export interface CamResult {
-  size: number;
-  pixels: Uint8Array;
-  /** [0,1] heat, size × size */
-  heat: Float32Array;
-  probability: number;
-  classIndex: number;
-}
-
-/** CAM of one stored image for the predicted class (for one logit: its negative for class 0). */
-export async function camForImage(imageId: string): Promise<CamResult> {
-  if (!model || !dataset) throw new StudioError('internal', 'No trained model in this session: train first.');
-  const [pixels] = await dataset.load([imageId]);
-  return camForPixels(pixels);
-}
-
-export async function camForPixels(pixels: Uint8Array): Promise<CamResult> {
-  if (!model || !dataset) throw new StudioError('internal', 'No trained model in this session: train first.');
-  const size = model.config.inputSize;
-  const m = model;
-  const { logits, features } = tf.tidy(() => forward(m, toInputTensor([pixels], size, dataset!.mean, dataset!.std), { training: false }));
-  const l = Array.from((await logits.data()) as Float32Array);
-  const binary = l.length === 1;
-  const p1 = sigmoid(l[0]);
-  const classIndex = binary ? (p1 >= 0.5 ? 1 : 0) : l.indexOf(Math.max(...l));
-  const cam = classActivationMap(features, m.params.get('fc.weight') as unknown as tf.Tensor2D, binary ? 0 : classIndex, binary && classIndex === 0 ? -1 : 1);
-  const camData = (await cam.data()) as Float32Array;
-  const camSize = features.shape[1];
-  logits.dispose();
-  features.dispose();
-  cam.dispose();
-  return {
-    size,
-    pixels,
-    heat: camToHeatmap(camData, camSize, size),
-    probability: binary ? p1 : softmax(l)[classIndex],
-    classIndex,
-  };
 }
 
 export interface ModelExport {
