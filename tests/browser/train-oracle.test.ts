@@ -1,6 +1,7 @@
 /**
  * The PyTorch oracle (eval logits + one training step) on tfjs WebGPU in Chromium (SwiftShader here),
- * with the tolerances of the Node CPU test (tests/unit/model/oracle.test.ts).
+ * with the tolerances of the Node CPU test (tests/unit/model/oracle.test.ts). Run:
+ *   WEBGPU_ORACLE=1 npx vitest run --project browser tests/browser/train-oracle.test.ts
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -12,9 +13,13 @@ import type { Lab as PageLab } from './pages/model-lab';
 
 const oracleDir = path.join(sharedData, 'resnet18-oracle');
 const haveOracle = existsSync(path.join(oracleDir, 'expected.json'));
+// 224 px × 4 images through a training step on SwiftShader took 19 min (load average ~16 on 2 cores):
+// too slow for every CI run, so it runs on request.
+const requested = process.env.WEBGPU_ORACLE === '1';
 if (!haveOracle) console.warn(`skipping: ResNet-18 PyTorch oracle not found at ${oracleDir}`);
+else if (!requested) console.warn('skipping the WebGPU oracle (≈20 min on SwiftShader): set WEBGPU_ORACLE=1 to run it');
 
-describe.skipIf(!haveOracle)('ResNet-18 vs PyTorch oracle on WebGPU (Chromium)', () => {
+describe.skipIf(!haveOracle || !requested)('ResNet-18 vs PyTorch oracle on WebGPU (Chromium)', () => {
   let lab: Lab;
   let report: OracleReport;
   beforeAll(async () => {
