@@ -89,8 +89,8 @@ export interface TrainStepMemory {
   /** GPU bytes the forward + backward pass allocates (activations kept for the backward pass, backward
    * temporaries, the weight gradients), on top of what was allocated before it */
   gradientBytes: number;
-  /** the same for a whole train step (forward, backward and the Adam update, whose per-parameter
-   * temporaries the pool keeps by exact size) */
+  /** peak for a whole train step (forward, backward, Adam update) with the pool emptied after the
+   * backward pass and after each parameter's update, as the trainer does */
   stepBytes: number;
   /** stepBytes / batch */
   bytesPerImage: number;
@@ -102,13 +102,23 @@ export interface TrainStepMemory {
   stepMs: number;
 }
 
-/** Allocation growth of `run`, starting from an empty pool: the GPU footprint of what it does. */
-async function footprint(run: () => Promise<void>): Promise<{ bytes: number; before: number }> {
+/**
+ * Peak allocation growth of `run`, starting from an empty pool: the GPU footprint of what it does.
+ * `run` gets a release function to pass on (TrainStepOptions.releaseMemory); allocation only grows
+ * between releases, so the peak is the largest allocation seen just before a release or at the end.
+ */
+async function footprint(run: (release: () => void) => Promise<void>): Promise<{ bytes: number; before: number }> {
   releasePooledGpuBuffers();
   const before = gpuBufferStats();
   if (!before) throw new Error('GPU memory measurement needs the WebGPU backend');
-  await run();
-  return { bytes: gpuBufferStats()!.allocatedBytes - before.allocatedBytes, before: before.allocatedBytes };
+  let peak = before.allocatedBytes;
+  const release = () => {
+    peak = Math.max(peak, gpuBufferStats()!.allocatedBytes);
+    releasePooledGpuBuffers();
+  };
+  await run(release);
+  peak = Math.max(peak, gpuBufferStats()!.allocatedBytes);
+  return { bytes: peak - before.allocatedBytes, before: before.allocatedBytes };
 }
 
 /**
@@ -144,7 +154,7 @@ export async function measureTrainStepMemory(
     });
     const tensorsBefore = tf.memory().numTensors;
     const t0 = performance.now();
-    const step = await footprint(async () => void (await trainStep(model, adam, x, y, loss, options)));
+    const step = await footprint(async (release) => void (await trainStep(model, adam, x, y, loss, { ...options, releaseMemory: release })));
     const stepMs = performance.now() - t0;
     return {
       batch,

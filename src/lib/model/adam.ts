@@ -45,7 +45,8 @@ export class Adam {
     return this.stepCount;
   }
 
-  step(params: Map<string, tf.Variable>, grads: Map<string, tf.Tensor>): void {
+  /** `afterEach` runs after each parameter's update (the platform may free pooled GPU buffers there). */
+  step(params: Map<string, tf.Variable>, grads: Map<string, tf.Tensor>, afterEach?: () => void): void {
     this.stepCount++;
     const { lr, beta1, beta2, eps, weightDecay } = this.cfg;
     const stepSize = lr / (1 - beta1 ** this.stepCount);
@@ -62,6 +63,7 @@ export class Adam {
         const denom = v.sqrt().div(sqrtBias2).add(eps);
         p.assign(p.sub(m.div(denom).mul(stepSize)));
       });
+      afterEach?.();
     }
   }
 

@@ -15,6 +15,12 @@ export interface TrainStepOptions {
    * micro-batches whose gradients are accumulated before the one optimizer step. Default: the whole batch.
    */
   microBatchSize?: number;
+  /**
+   * Called after the backward pass and after each parameter's optimizer update: the platform frees idle
+   * pooled GPU buffers there (tfjs-webgpu pools buffers by exact size, so activation buffers and the Adam
+   * temporaries of every parameter shape would otherwise all stay allocated at once).
+   */
+  releaseMemory?: () => void;
 }
 
 export interface TrainStepResult {
@@ -106,9 +112,10 @@ export async function trainStep(
   const sizes = microBatchSizes(n, options.microBatchSize ?? n);
   const variables = model.trainable.map((k) => model.params.get(k)!);
   const { value, grads } = accumulatedGradients(model, variables, x, y, loss, sizes);
+  options.releaseMemory?.();
   const byKey = new Map<string, tf.Tensor>(model.trainable.map((k, i) => [k, grads[i]]));
   const norms = normKeys.length ? tf.tidy(() => tf.stack(normKeys.map((k) => tf.norm(byKey.get(k)!)))) : null;
-  opt.step(model.params, byKey);
+  opt.step(model.params, byKey, options.releaseMemory);
   tf.dispose(grads);
   const lossValue = (await value.data())[0];
   value.dispose();

@@ -59,7 +59,8 @@ export interface TrainHooks {
   /** persist weights + optimizer after an epoch (the platform owns storage) */
   checkpoint?(epoch: number, history: EpochRecord[], monitorValue: number): Promise<void>;
   cancelled?(): boolean;
-  /** called after each epoch's validation, before gpuBytes is read: the platform frees pooled GPU buffers */
+  /** the platform frees idle pooled GPU buffers: within each train step (see TrainStepOptions.releaseMemory)
+   * and after each epoch's validation, before gpuBytes is read */
   releaseMemory?(): void;
   waitWhilePaused?(): Promise<void>;
 }
@@ -131,7 +132,7 @@ export async function train(
         step,
       });
       optimizer.setLearningRate(lr);
-      const result = await trainStep(model, optimizer, x, y, loss, { microBatchSize: cfg.microBatchSize });
+      const result = await trainStep(model, optimizer, x, y, loss, { microBatchSize: cfg.microBatchSize, releaseMemory: hooks.releaseMemory });
       const stepLoss = result.loss;
       if (step === 0) microBatches = result.microBatches;
       x.dispose();
