@@ -39,11 +39,16 @@ async function externalSet(datasetId: string): Promise<StoredDataset> {
       `"${ext.record.name}" was imported at ${ext.record.imageSize} px but the model takes ${model.config.inputSize} px: import it again at ${model.config.inputSize} px.`,
     );
   }
-  const unknown = ext.record.classes.filter((c) => !dataset.record.classes.includes(c));
+  const unknown = ext.record.classes.filter((c) => trainingClassIndex(dataset.record.classes, c) < 0);
   if (unknown.length > 0) {
     throw new StudioError('bad-config', `"${ext.record.name}" has classes the model was not trained on: ${unknown.join(', ')}.`);
   }
   return ext;
+}
+
+/** Class names match across datasets regardless of case ("NORMAL" folders vs "normal" CSV labels). */
+function trainingClassIndex(trainingClasses: string[], name: string): number {
+  return trainingClasses.findIndex((c) => c.toLowerCase() === name.toLowerCase());
 }
 
 /**
@@ -55,7 +60,7 @@ export async function predictSet(source: EvalSource): Promise<ScoredImage[]> {
   const ext = 'externalDatasetId' in source ? await externalSet(source.externalDatasetId) : undefined;
   const from = ext ?? dataset;
   const metas = from.metas.filter((m) => m.label >= 0 && (ext || m.split === (source as { split: Split }).split));
-  const toTrainingClass = (label: number) => (ext ? dataset.record.classes.indexOf(ext.record.classes[label]) : label);
+  const toTrainingClass = (label: number) => (ext ? trainingClassIndex(dataset.record.classes, ext.record.classes[label]) : label);
   const loader = { mean: dataset.mean, std: dataset.std, load: from.load };
   const logits = await predictLogits(model, loader, metas.map((m) => ({ id: m.id, label: m.label })), BATCH);
   return metas.map((m, i) => ({
