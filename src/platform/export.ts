@@ -9,6 +9,7 @@ import { encode as encodePng } from 'fast-png';
 import { StudioError } from '../lib/errors';
 import { describeTransferSyntax } from '../lib/dicom';
 import type { Split } from '../lib/dataset/splits';
+import { newSalt, pseudonym } from '../lib/dataset/pseudonym';
 import { openStudioDb, type DatasetRecord, type ImageRecord, type RejectionRecord } from './db';
 
 /** Called after each batch with (done, total); resolve false to cancel. */
@@ -16,6 +17,11 @@ export type ExportProgress = (done: number, total: number) => Promise<boolean> |
 
 const BATCH = 64;
 const UNLABELLED = 'unlabelled';
+
+export interface ExportOptions {
+  /** replace patient ids, file stems and source paths with salted hashes (salt drawn per export, never saved) */
+  pseudonymise?: boolean;
+}
 
 export interface ExportEntry {
   path: string;
@@ -68,7 +74,13 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * Every export file in order: PNGs (batch by batch), then index.csv and stats.json. Stops (returns
  * false) when `progress` asks to cancel.
  */
-async function writeEntries(datasetId: string, sink: (entry: ExportEntry) => Promise<void>, progress: ExportProgress): Promise<boolean> {
+async function writeEntries(
+  datasetId: string,
+  sink: (entry: ExportEntry) => Promise<void>,
+  progress: ExportProgress,
+  options: ExportOptions = {},
+): Promise<boolean> {
+  const salt = options.pseudonymise ? newSalt() : null;
   const dataset = await datasetOrThrow(datasetId);
   if (dataset.status !== 'ready') throw new StudioError('internal', `Dataset "${dataset.name}" is not fully imported yet.`);
   const metas = await sortedImages(datasetId);
@@ -86,12 +98,14 @@ async function writeEntries(datasetId: string, sink: (entry: ExportEntry) => Pro
       const px = pixels[i];
       if (!px) throw new StudioError('storage-failed', `Pixels of ${meta.sourcePath} are missing from IndexedDB.`);
       const label = labelName(dataset.classes, meta.label);
-      const base = `${meta.split}/${safeSegment(label)}/${stemOf(meta.sourcePath)}`;
+      const stem = salt ? await pseudonym(salt, `file:${meta.sourcePath}`) : stemOf(meta.sourcePath);
+      const base = `${meta.split}/${safeSegment(label)}/${stem}`;
       let path = `${base}.png`;
       for (let n = 2; used.has(path.toLowerCase()); n++) path = `${base}-${n}.png`;
       used.add(path.toLowerCase());
       const png = encodePng({ width: dataset.imageSize, height: dataset.imageSize, data: px.pixels, channels: 1, depth: 8 });
-      index += csvLine([path, meta.sourcePath, label, meta.split, meta.patientId, await sha256Hex(png)]);
+      const patient = salt ? await pseudonym(salt, `patient:${meta.patientId}`) : meta.patientId;
+      index += csvLine([path, salt ? '' : meta.sourcePath, label, meta.split, patient, await sha256Hex(png)]);
       counts[meta.split] ??= {};
       counts[meta.split][label] = (counts[meta.split][label] ?? 0) + 1;
       await sink({ path, bytes: png });
@@ -101,6 +115,7 @@ async function writeEntries(datasetId: string, sink: (entry: ExportEntry) => Pro
   await sink({ path: 'index.csv', bytes: strToU8(index) });
   const stats = {
     name: dataset.name,
+    pseudonymised: salt !== null,
     imageSize: dataset.imageSize,
     classes: dataset.classes,
     imageCount: metas.length,
@@ -119,7 +134,7 @@ async function writeEntries(datasetId: string, sink: (entry: ExportEntry) => Pro
 }
 
 /** The dataset as a zip Blob, or null when cancelled. PNG entries are stored, not re-deflated. */
-export async function exportZip(datasetId: string, progress: ExportProgress): Promise<Blob | null> {
+export async function exportZip(datasetId: string, progress: ExportProgress, options: ExportOptions = {}): Promise<Blob | null> {
   const parts: Uint8Array[] = [];
   let zipError: Error | null = null;
   let finished = false;
@@ -137,6 +152,7 @@ export async function exportZip(datasetId: string, progress: ExportProgress): Pr
       if (zipError) throw new StudioError('internal', `Zip failed: ${String(zipError)}`);
     },
     progress,
+    options,
   );
   if (!complete) {
     zip.terminate();
@@ -153,7 +169,12 @@ interface WritableDirectory {
 }
 
 /** The same files written into a folder the person picked (a FileSystemDirectoryHandle). */
-export async function exportToDirectory(datasetId: string, root: WritableDirectory, progress: ExportProgress): Promise<boolean> {
+export async function exportToDirectory(
+  datasetId: string,
+  root: WritableDirectory,
+  progress: ExportProgress,
+  options: ExportOptions = {},
+): Promise<boolean> {
   const folders = new Map<string, WritableDirectory>();
   const folderFor = async (segments: string[]): Promise<WritableDirectory> => {
     let dir = root;
@@ -178,6 +199,7 @@ export async function exportToDirectory(datasetId: string, root: WritableDirecto
       await writable.close();
     },
     progress,
+    options,
   );
 }
 

@@ -248,11 +248,14 @@ class DatasetState {
     }
   }
 
+  /** exports replace patient ids, file names and source paths with salted hashes */
+  pseudonymise = $state(false);
+
   async exportZip(id: string): Promise<void> {
     try {
       const record = this.list.find((d) => d.id === id);
       if (!record) return;
-      const blob = await this.runExport(`Exporting ${record.name}`, record.imageCount, (api, p) => api.exportZip(id, p));
+      const blob = await this.runExport(`Exporting ${record.name}`, record.imageCount, (api, p) => api.exportZip(id, p, { pseudonymise: this.pseudonymise }));
       if (blob) saveBlob(blob, `${record.name}-${record.imageSize}px.zip`);
     } catch (e) {
       errors.report(e);
@@ -273,7 +276,7 @@ class DatasetState {
         throw e;
       }
       await this.runExport(`Exporting ${record.name}`, record.imageCount, (api, p) =>
-        api.exportToDirectory(id, dir as Parameters<typeof api.exportToDirectory>[1], p),
+        api.exportToDirectory(id, dir as Parameters<typeof api.exportToDirectory>[1], p, { pseudonymise: this.pseudonymise }),
       );
     } catch (e) {
       errors.report(e);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageElements, nativePixelData, part10 } from '../unit/dicom/dicom-builder';
 import { writeBrokenFiles } from '../support/broken-files';
-import { storedCounts, waitForReady } from '../support/import-flow';
+import { exportZip, storedCounts, waitForReady } from '../support/import-flow';
 import { foreignRequests, openStudio, servePreview, type Served, type Session } from '../support/browser';
 
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
@@ -92,5 +92,20 @@ describe('hostile and broken inputs', () => {
     expect(await page.locator('[data-testid="viewer-metadata"] script').count()).toBe(0);
     expect(s.consoleErrors).toEqual([]);
     expect(foreignRequests(s.requests, served.url.replace(/\/$/, ''))).toEqual([]);
+  });
+
+  it('exports with salted pseudonyms instead of patient ids and file names when asked', async () => {
+    const { page } = s;
+    await page.check('[data-testid="export-pseudonymise"]');
+    const exported = await exportZip(page, 120_000);
+    const csv = exported.index.map((r) => Object.values(r).join(',')).join('\n');
+    const names = Object.keys(exported.files).join('\n');
+    for (const secret of ['HOSTILE', 'normal-P0', 'pneumonia-P2', 'hostile', 'normal-1']) {
+      expect(csv).not.toContain(secret);
+      expect(names).not.toContain(secret);
+    }
+    const patients = new Set(exported.index.map((r) => r.patient_id));
+    expect(patients.size).toBe(validNames.length); // one pseudonym per patient, grouping kept
+    for (const p of patients) expect(p).toMatch(/^[0-9a-f]{16}$/);
   });
 });
