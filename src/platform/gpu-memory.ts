@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from '../lib/model/adam';
 import { createResNet18, type ResNetConfig } from '../lib/model/resnet';
-import { trainStep, trainingLoss, type LossSpec } from '../lib/model/train-step';
+import { gradientsOf, trainStep, trainingLoss, type LossSpec } from '../lib/model/train-step';
 import { fittingMicroBatchSize, largestActivationBytes } from '../lib/model/micro-batch';
 import type { TrainConfig } from '../lib/train/config';
 
@@ -148,9 +148,9 @@ export async function measureTrainStepMemory(
     await trainStep(model, adam, x, y, loss, options);
     const variables = model.trainable.map((k) => model.params.get(k)!);
     const gradient = await footprint(async () => {
-      const { value, grads } = tf.variableGrads(() => trainingLoss(model, x, y, loss), variables);
+      const { value, grads } = gradientsOf(() => trainingLoss(model, x, y, loss), variables);
       await value.data();
-      tf.dispose([value, ...Object.values(grads)]);
+      tf.dispose([value, ...grads]);
     });
     const tensorsBefore = tf.memory().numTensors;
     const t0 = performance.now();

@@ -36,7 +36,7 @@ function applyEpilogue(y: tf.Tensor4D, epilogue: BatchNormEpilogue): tf.Tensor4D
  * Training-mode BN (+ residual, + ReLU) as ONE differentiable op. Autodiff through tf.moments,
  * tf.batchNorm4d, add and relu keeps every intermediate (x − μ, its square, the normalised output,
  * the sum) alive until the backward pass: ~4 extra activation-sized tensors per BN. This op keeps only
- * its input x and its output (inputs of neighbouring ops, alive anyway) plus per-channel μ and σ², and
+ * its input x and, before a ReLU, its output (inputs of neighbouring ops, alive anyway) plus per-channel μ and σ², and
  * recomputes x̂ in the backward pass. With g = dy · [out > 0] (ReLU), N = n·h·w, k = γ/σ:
  *   dβ = Σ g,  dγ = Σ g·x̂,  dx = k · (g − Σg/N − x̂ · Σ(g·x̂)/N) = g·k + bn(x; scale −k·Σ(g·x̂)/N, offset −k·Σg/N),
  *   d residual = g.
@@ -56,12 +56,13 @@ function trainingBatchNorm(x: tf.Tensor4D, bn: BatchNormVariables, epilogue: Bat
       relu: epilogue.relu,
       residual: residual instanceof tf.Tensor ? (residual as tf.Tensor4D) : undefined,
     });
-    save([input, gamma, mean, variance, out]);
+    // the output is needed only for the ReLU mask
+    save(epilogue.relu ? [input, gamma, mean, variance, out] : [input, gamma, mean, variance]);
     return {
       value: out,
       gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
-        const [xs, g1, mu, sigma2, y] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor4D];
-        const g = epilogue.relu ? tf.tidy(() => tf.mul(dy, tf.step(y))) : dy;
+        const [xs, g1, mu, sigma2, y] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor4D | undefined];
+        const g = y ? tf.tidy(() => tf.mul(dy, tf.step(y))) : dy;
         const [sumG, sumGxHat] = tf.tidy(() => {
           const xHat = tf.batchNorm4d(xs, mu, sigma2, undefined, undefined, BN_EPSILON);
           return [tf.sum(g, axes), tf.sum(tf.mul(g, xHat), axes)];

@@ -4,6 +4,7 @@ import type { Adam } from './adam';
 import { bceWithLogits, crossEntropy } from './loss';
 import { forward, type ResNet } from './resnet';
 import { microBatchSizes } from './micro-batch';
+import { variableGradsLowMemory } from './low-memory-gradients';
 
 export type LossSpec = { kind: 'bce'; posWeight: number } | { kind: 'ce'; classWeights?: number[] };
 
@@ -47,6 +48,15 @@ function rows<T extends tf.Tensor>(t: T, start: number, count: number): T {
 }
 
 /**
+ * f's value and the gradient of every variable (zeros where f does not depend on one), through the
+ * backward pass that frees activations and their gradients as it goes (see low-memory-gradients.ts).
+ */
+export function gradientsOf(f: () => tf.Scalar, variables: tf.Variable[]): { value: tf.Scalar; grads: tf.Tensor[] } {
+  const { value, grads } = variableGradsLowMemory(f, variables);
+  return { value, grads: grads.map((g, i) => g ?? tf.zerosLike(variables[i])) };
+}
+
+/**
  * Loss and gradients of every trainable parameter over the batch, in micro-batches of the given sizes.
  * Micro-batch k contributes (n_k / N) × its mean loss, so the sum is the batch mean loss exactly for BCE
  * (with or without pos_weight) and unweighted CE; for class-weighted CE it weights micro-batches by image
@@ -63,10 +73,7 @@ function accumulatedGradients(
   sizes: number[],
 ): { value: tf.Scalar; grads: tf.Tensor[] } {
   const lossOf = (xs: tf.Tensor4D, ys: tf.Tensor) => trainingLoss(model, xs, ys, loss);
-  if (sizes.length === 1) {
-    const { value, grads } = tf.variableGrads(() => lossOf(x, y), variables);
-    return { value, grads: variables.map((v) => grads[v.name]) };
-  }
+  if (sizes.length === 1) return gradientsOf(() => lossOf(x, y), variables);
   const n = x.shape[0];
   let value: tf.Scalar = tf.scalar(0);
   let sums: tf.Tensor[] | null = null;
@@ -74,9 +81,9 @@ function accumulatedGradients(
   for (const size of sizes) {
     const xs = rows(x, start, size);
     const ys = rows(y, start, size);
-    const part = tf.variableGrads(() => tf.mul(lossOf(xs, ys), size / n) as tf.Scalar, variables);
+    const part = gradientsOf(() => tf.mul(lossOf(xs, ys), size / n) as tf.Scalar, variables);
     tf.dispose([xs, ys]);
-    const grads = variables.map((v) => part.grads[v.name]);
+    const grads = part.grads;
     if (sums === null) sums = grads;
     else {
       const previous: tf.Tensor[] = sums;
