@@ -147,8 +147,8 @@ export async function measureTrainStepMemory(
   try {
     await trainStep(model, adam, x, y, loss, options);
     const variables = model.trainable.map((k) => model.params.get(k)!);
-    const gradient = await footprint(async () => {
-      const { value, grads } = gradientsOf(() => trainingLoss(model, x, y, loss), variables);
+    const gradient = await footprint(async (release) => {
+      const { value, grads } = gradientsOf(() => trainingLoss(model, x, y, loss), variables, release);
       await value.data();
       tf.dispose([value, ...grads]);
     });

@@ -30,7 +30,12 @@ export function encodeJpegBaseline(pixels: Uint8Array, size: number, quality = 9
   const pgm = new Uint8Array(header.length + pixels.length);
   pgm.set(header);
   pgm.set(pixels, header.length);
-  return new Uint8Array(execFileSync('cjpeg', ['-quality', String(quality), '-baseline'], { input: pgm, maxBuffer: 64 << 20 }));
+  try {
+    return new Uint8Array(execFileSync('cjpeg', ['-quality', String(quality), '-baseline'], { input: pgm, maxBuffer: 64 << 20 }));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('cjpeg not found: install libjpeg-turbo-progs (apt-get install libjpeg-turbo-progs)');
+    throw e;
+  }
 }
 
 export function jpegDicom(jpeg: Uint8Array, size: number, patientId: string, patientName = 'ANON'): Uint8Array {

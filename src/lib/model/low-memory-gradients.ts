@@ -63,13 +63,29 @@ function nodesFromXsToY(tape: TapeNode[], xs: tf.Tensor[], y: tf.Tensor): TapeNo
     .map((n) => ({ ...n, inputs: Object.fromEntries(Object.entries(n.inputs).filter(([, t]) => fromX.has(t.id))) }));
 }
 
-function backpropagateFreeing(gradOf: Map<number, tf.Tensor>, tape: TapeNode[]): void {
+export interface LowMemoryGradientOptions {
+  /**
+   * Called when the walk reaches activations at least twice the size of any walked before (ResNet: at each
+   * stage boundary, going from layer4 towards the stem). Tensors of the smaller sizes are mostly freed
+   * by then; a platform whose allocator pools buffers by exact size empties its pool here, so that the
+   * pool holds one stage's buffers at a time instead of every stage's.
+   */
+  onLargerActivations?: () => void;
+}
+
+function backpropagateFreeing(gradOf: Map<number, tf.Tensor>, tape: TapeNode[], options: LowMemoryGradientOptions): void {
+  let largest = 0;
   const stillReferenced = (t: tf.Tensor) => {
     for (const g of gradOf.values()) if (g === t) return true;
     return false;
   };
   for (let i = tape.length - 1; i >= 0; i--) {
     const node = tape[i];
+    const size = node.outputs[0]?.size ?? 0;
+    if (size >= 2 * largest) {
+      if (largest > 0) options.onLargerActivations?.();
+      largest = size;
+    }
     if (!node.gradient) throw new Error(`Cannot compute gradient: gradient function not found for ${node.kernelName}.`);
     const inputGradients = node.gradient(node.outputs.map((o) => gradOf.get(o.id) ?? null));
     for (const [name, x] of Object.entries(node.inputs)) {
@@ -94,7 +110,7 @@ function backpropagateFreeing(gradOf: Map<number, tf.Tensor>, tape: TapeNode[]):
 }
 
 /** Like tf.variableGrads(f, variables), with the gradients in the order of `variables` (null where f does not depend on one). */
-export function variableGradsLowMemory(f: () => tf.Scalar, variables: tf.Variable[]): { value: tf.Scalar; grads: (tf.Tensor | null)[] } {
+export function variableGradsLowMemory(f: () => tf.Scalar, variables: tf.Variable[], options: LowMemoryGradientOptions = {}): { value: tf.Scalar; grads: (tf.Tensor | null)[] } {
   const engine = engineInternals();
   if (!engine || engine.state.gradientDepth !== 0) {
     const { value, grads } = tf.variableGrads(f, variables);
@@ -109,7 +125,7 @@ export function variableGradsLowMemory(f: () => tf.Scalar, variables: tf.Variabl
   const tape = engine.state.activeTape ?? [];
   const found = tf.tidy('backward', () => {
     const gradOf = new Map<number, tf.Tensor>([[y.id, tf.onesLike(y)]]);
-    backpropagateFreeing(gradOf, nodesFromXsToY(tape, variables, y));
+    backpropagateFreeing(gradOf, nodesFromXsToY(tape, variables, y), options);
     const byIndex: Record<string, tf.Tensor> = {};
     variables.forEach((v, i) => {
       const g = gradOf.get(v.id);

@@ -17,7 +17,7 @@ export interface TrainStepOptions {
    */
   microBatchSize?: number;
   /**
-   * Called after the backward pass and after each parameter's optimizer update: the platform frees idle
+   * Called at each stage boundary of the backward pass, after it, and after each parameter's optimizer update: the platform frees idle
    * pooled GPU buffers there (tfjs-webgpu pools buffers by exact size, so activation buffers and the Adam
    * temporaries of every parameter shape would otherwise all stay allocated at once).
    */
@@ -51,8 +51,8 @@ function rows<T extends tf.Tensor>(t: T, start: number, count: number): T {
  * f's value and the gradient of every variable (zeros where f does not depend on one), through the
  * backward pass that frees activations and their gradients as it goes (see low-memory-gradients.ts).
  */
-export function gradientsOf(f: () => tf.Scalar, variables: tf.Variable[]): { value: tf.Scalar; grads: tf.Tensor[] } {
-  const { value, grads } = variableGradsLowMemory(f, variables);
+export function gradientsOf(f: () => tf.Scalar, variables: tf.Variable[], releaseMemory?: () => void): { value: tf.Scalar; grads: tf.Tensor[] } {
+  const { value, grads } = variableGradsLowMemory(f, variables, { onLargerActivations: releaseMemory });
   return { value, grads: grads.map((g, i) => g ?? tf.zerosLike(variables[i])) };
 }
 
@@ -71,9 +71,10 @@ function accumulatedGradients(
   y: tf.Tensor,
   loss: LossSpec,
   sizes: number[],
+  releaseMemory?: () => void,
 ): { value: tf.Scalar; grads: tf.Tensor[] } {
   const lossOf = (xs: tf.Tensor4D, ys: tf.Tensor) => trainingLoss(model, xs, ys, loss);
-  if (sizes.length === 1) return gradientsOf(() => lossOf(x, y), variables);
+  if (sizes.length === 1) return gradientsOf(() => lossOf(x, y), variables, releaseMemory);
   const n = x.shape[0];
   let value: tf.Scalar = tf.scalar(0);
   let sums: tf.Tensor[] | null = null;
@@ -81,7 +82,7 @@ function accumulatedGradients(
   for (const size of sizes) {
     const xs = rows(x, start, size);
     const ys = rows(y, start, size);
-    const part = gradientsOf(() => tf.mul(lossOf(xs, ys), size / n) as tf.Scalar, variables);
+    const part = gradientsOf(() => tf.mul(lossOf(xs, ys), size / n) as tf.Scalar, variables, releaseMemory);
     tf.dispose([xs, ys]);
     const grads = part.grads;
     if (sums === null) sums = grads;
@@ -118,7 +119,7 @@ export async function trainStep(
   if (y.shape[0] !== n) throw new StudioError('bad-config', `trainStep: ${y.shape[0]} targets for ${n} images`);
   const sizes = microBatchSizes(n, options.microBatchSize ?? n);
   const variables = model.trainable.map((k) => model.params.get(k)!);
-  const { value, grads } = accumulatedGradients(model, variables, x, y, loss, sizes);
+  const { value, grads } = accumulatedGradients(model, variables, x, y, loss, sizes, options.releaseMemory);
   options.releaseMemory?.();
   const byKey = new Map<string, tf.Tensor>(model.trainable.map((k, i) => [k, grads[i]]));
   const norms = normKeys.length ? tf.tidy(() => tf.stack(normKeys.map((k) => tf.norm(byKey.get(k)!)))) : null;

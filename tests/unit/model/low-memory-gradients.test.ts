@@ -50,7 +50,8 @@ describe('variableGradsLowMemory', () => {
 
     const stock = peakLiveBytes(() => tf.variableGrads(loss, variables));
     const tensorsBefore = tf.memory().numTensors;
-    const ours = peakLiveBytes(() => variableGradsLowMemory(loss, variables));
+    let stageCalls = 0;
+    const ours = peakLiveBytes(() => variableGradsLowMemory(loss, variables, { onLargerActivations: () => stageCalls++ }));
     // the same ops in the same order: bit-identical gradients
     for (const [i, v] of variables.entries()) {
       expect(Array.from(await ours.result.grads[i]!.data()), model.trainable[i]).toEqual(Array.from(await stock.result.grads[v.name].data()));
@@ -60,6 +61,8 @@ describe('variableGradsLowMemory', () => {
     const ourGrowth = ours.peakBytes - ours.startBytes;
     console.log(`peak live bytes of the gradient pass (64 px, width 0.25, batch 4): tf.variableGrads ${(stockGrowth / 1e6).toFixed(2)} MB, low-memory ${(ourGrowth / 1e6).toFixed(2)} MB`);
     expect(ourGrowth).toBeLessThan(0.75 * stockGrowth);
+    // activations grow from the head to the stem: at least the 4 stage boundaries (layer4 → … → stem)
+    expect(stageCalls).toBeGreaterThanOrEqual(4);
     // what it returned: the loss and one gradient per variable; nothing else outlives the call
     expect(tf.memory().numTensors - tensorsBefore).toBe(1 + variables.length);
     tf.dispose([stock.result.value, ...Object.values(stock.result.grads), ours.result.value, ...ours.result.grads.filter((g): g is tf.Tensor => g !== null), x, y]);
