@@ -63,7 +63,8 @@ async function trainDemo(page: import('playwright-core').Page, size: number): Pr
   await page.click(sel(UI.train));
   await waitOrError(page, `${sel(UI.status)}[data-status="done"]`, `Training at ${size} px`, 900_000);
   const rows = (await page.locator(sel(UI.historyRow)).evaluateAll((rs) => rs.map((r) => r.getAttribute('data-images-per-second')))).map(Number);
-  const gpu = (await has(page, UI.gpuMemory)) ? Number(await page.getAttribute(sel(UI.gpuMemory), 'data-bytes-per-image')) : null;
+  const perImage = (await has(page, UI.gpuMemory)) ? await page.getAttribute(sel(UI.gpuMemory), 'data-bytes-per-image') : null;
+  const gpu = perImage ? Number(perImage) : null; // empty off WebGPU
   return { imagesPerSecond: rows[rows.length - 1], gpuBytesPerImage: gpu };
 }
 
@@ -128,8 +129,9 @@ async function main(): Promise<void> {
   const lines = [
     `import   ${importResult.filesSeen} files of ${path.basename(folder)} at 224 px: ${fmt(importResult.filesPerSecond, 2)} files/s`,
     '',
-    'backend (adapter)                                  px   img/s   ms/step   GPU B/img   CAM ms/img',
-    ...training.map((r) => `${r.backend.slice(0, 50).padEnd(50)} ${String(r.imageSizePx).padStart(4)} ${fmt(r.imagesPerSecond, 2).padStart(7)} ${fmt(r.msPerStep, 0).padStart(9)} ${fmt(r.gpuBytesPerImage, 0).padStart(11)} ${fmt(r.camMsPerImage, 0).padStart(12)}${r.error ? `  ${r.error}` : ''}`),
+    `training: ${DEMO_IMAGES} demo images, batch ${BATCH}, width ×${WIDTH}; GPU MB/img = the run's largest step growth of GPU allocation ÷ images per pass (WebGPU)`,
+    'backend (adapter)                                  px   img/s   ms/step  GPU MB/img   CAM ms/img',
+    ...training.map((r) => `${r.backend.slice(0, 50).padEnd(50)} ${String(r.imageSizePx).padStart(4)} ${fmt(r.imagesPerSecond, 2).padStart(7)} ${fmt(r.msPerStep, 0).padStart(9)} ${fmt(r.gpuBytesPerImage === null ? null : r.gpuBytesPerImage / 1e6, 2).padStart(11)} ${fmt(r.camMsPerImage, 0).padStart(12)}${r.error ? `  ${r.error}` : ''}`),
     '',
     `bundle   ${bundle.files} files in dist/, ${(bundle.bytes / 1e6).toFixed(2)} MB`,
     `total    ${(result.totalSeconds / 60).toFixed(1)} min; written to bench.json`,

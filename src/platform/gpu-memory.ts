@@ -102,23 +102,50 @@ export interface TrainStepMemory {
   stepMs: number;
 }
 
+export interface GpuAllocationMeter {
+  /** empties the pool (as releasePooledGpuBuffers), after noting the allocation just before */
+  release(): void;
+  /** empties the pool and starts measuring from the allocation left (the live tensors) */
+  begin(): void;
+  /** the largest allocation since begin() minus the allocation at begin(); undefined off WebGPU */
+  growth(): number | undefined;
+  /** the allocation at begin() */
+  base(): number;
+}
+
 /**
- * Peak allocation growth of `run`, starting from an empty pool: the GPU footprint of what it does.
- * `run` gets a release function to pass on (TrainStepOptions.releaseMemory); allocation only grows
- * between releases, so the peak is the largest allocation seen just before a release or at the end.
+ * Peak growth of the backend's allocation. Allocation only grows between releases (freed buffers stay
+ * pooled), so the peak is the largest allocation seen just before a release or when growth() is asked.
  */
-async function footprint(run: (release: () => void) => Promise<void>): Promise<{ bytes: number; before: number }> {
-  releasePooledGpuBuffers();
-  const before = gpuBufferStats();
-  if (!before) throw new Error('GPU memory measurement needs the WebGPU backend');
-  let peak = before.allocatedBytes;
-  const release = () => {
-    peak = Math.max(peak, gpuBufferStats()!.allocatedBytes);
-    releasePooledGpuBuffers();
+export function gpuAllocationMeter(): GpuAllocationMeter {
+  let base = 0;
+  let peak = 0;
+  const sample = () => {
+    const s = gpuBufferStats();
+    if (s) peak = Math.max(peak, s.allocatedBytes);
+    return s;
   };
-  await run(release);
-  peak = Math.max(peak, gpuBufferStats()!.allocatedBytes);
-  return { bytes: peak - before.allocatedBytes, before: before.allocatedBytes };
+  return {
+    release: () => {
+      sample();
+      releasePooledGpuBuffers();
+    },
+    begin: () => {
+      releasePooledGpuBuffers();
+      base = peak = gpuBufferStats()?.allocatedBytes ?? 0;
+    },
+    growth: () => (sample() ? peak - base : undefined),
+    base: () => base,
+  };
+}
+
+/** Peak allocation growth of `run`, starting from an empty pool: the GPU footprint of what it does. */
+async function footprint(run: (release: () => void) => Promise<void>): Promise<{ bytes: number; before: number }> {
+  if (!gpuBufferStats()) throw new Error('GPU memory measurement needs the WebGPU backend');
+  const meter = gpuAllocationMeter();
+  meter.begin();
+  await run(meter.release);
+  return { bytes: meter.growth()!, before: meter.base() };
 }
 
 /**

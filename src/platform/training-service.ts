@@ -12,7 +12,7 @@ import { readPth } from '../lib/model/pth';
 import { toTfjsWeights, type TfjsWeights } from '../lib/model/tfjs-weights';
 import type { StateDict } from '../lib/model/state-dict';
 import { train, type EpochRecord, type StepProgress, type TrainOutcome } from '../lib/train/trainer';
-import { planMicroBatchSize, releasePooledGpuBuffers } from './gpu-memory';
+import { gpuAllocationMeter, planMicroBatchSize } from './gpu-memory';
 import { validateConfig, type TrainConfig } from '../lib/train/config';
 import { StudioError, toErrorData, type StudioErrorData } from '../lib/errors';
 import { initBackend, type BackendInfo, type BackendName } from './backend';
@@ -119,13 +119,15 @@ async function runTraining(run: RunRecord, cfg: TrainConfig, events: TrainEvents
   try {
     // Split batches that would not fit GPU memory into micro-batches (gpu-memory.ts); not stored in the run.
     const fitted: TrainConfig = { ...cfg, microBatchSize: cfg.microBatchSize ?? (await planMicroBatchSize(cfg, model.config.numClasses)) };
+    const meter = gpuAllocationMeter();
     const outcome = await train(
       model,
       optimizer,
       { mean: dataset.mean, std: dataset.std, load: dataset.load, train: dataset.examples('train'), val: dataset.examples('val') },
       fitted,
       {
-        releaseMemory: () => void releasePooledGpuBuffers(),
+        releaseMemory: meter.release,
+        gpuMeter: meter,
         onStep: (p) => events.onStep(p),
         onEpoch: (r) => events.onEpoch(r),
         checkpoint: (epoch, h, value) => saveCheckpoint(run, epoch, h, value),

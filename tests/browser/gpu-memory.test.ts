@@ -32,6 +32,8 @@ describe('GPU memory of training (WebGPU, Chromium)', () => {
     );
     expect(three.tensorsAfter).toBe(three.tensorsBefore);
     expect(three.gradientBytes).toBeGreaterThan(one.gradientBytes);
+    // the budget: ≤ 60 MB per 224 px training image, scaled by area to this size
+    expect(perImage).toBeLessThanOrEqual(60 * MB * (size / 224) ** 2);
   });
 
   it('GPU bytes and tensor count after epoch 1 equal those after epoch 3 (pool released after each epoch)', async () => {

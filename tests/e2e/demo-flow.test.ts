@@ -57,6 +57,10 @@ describe('demo end to end', () => {
     console.log('train loss per epoch:', losses.map((l) => l.toFixed(4)).join(' → '));
     expect(losses).toHaveLength(3);
     expect(losses[2]).toBeLessThan(losses[0]);
+    // the panel reports what a training image costs in GPU memory (WebGPU)
+    const perImage = Number(await page.getAttribute('[data-testid="gpu-memory"]', 'data-bytes-per-image'));
+    console.log(`GPU memory per training image: ${(perImage / 1e6).toFixed(2)} MB`);
+    expect(perImage).toBeGreaterThan(0);
 
     await page.waitForSelector('[data-testid="metrics"]');
     const accuracy = await page.textContent('[data-testid="metric-accuracy"]');

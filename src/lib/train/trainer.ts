@@ -50,6 +50,9 @@ export interface EpochRecord {
   gpuBytes?: number;
   /** forward/backward passes per full training step (see StepProgress.microBatches) */
   microBatches: number;
+  /** GPU memory one training image took this epoch: the largest growth of the backend's allocation
+   * during a train step, over one forward/backward pass's images (WebGPU only; see TrainHooks.gpuMeter) */
+  gpuBytesPerImage?: number;
   stepLosses: number[];
 }
 
@@ -62,6 +65,9 @@ export interface TrainHooks {
   /** the platform frees idle pooled GPU buffers: within each train step (see TrainStepOptions.releaseMemory)
    * and after each epoch's validation, before gpuBytes is read */
   releaseMemory?(): void;
+  /** the platform's GPU allocation meter: begin() before a train step, growth() after it = the largest
+   * allocation seen since begin() (sampled at every releaseMemory call) minus the allocation at begin() */
+  gpuMeter?: { begin(): void; growth(): number | undefined };
   waitWhilePaused?(): Promise<void>;
 }
 
@@ -112,6 +118,7 @@ export async function train(
     const stepLosses: number[] = [];
     let next = data.load(batches[0].map((e) => e.id));
     let microBatches = 1;
+    let stepGrowth: number | undefined;
     for (let step = 0; step < batches.length; step++) {
       await hooks.waitWhilePaused?.();
       if (hooks.cancelled?.()) return { history, stoppedEarly: false, cancelled: true, posWeight };
@@ -132,7 +139,10 @@ export async function train(
         step,
       });
       optimizer.setLearningRate(lr);
+      hooks.gpuMeter?.begin();
       const result = await trainStep(model, optimizer, x, y, loss, { microBatchSize: cfg.microBatchSize, releaseMemory: hooks.releaseMemory });
+      const growth = hooks.gpuMeter?.growth();
+      if (growth !== undefined) stepGrowth = Math.max(stepGrowth ?? 0, growth);
       const stepLoss = result.loss;
       if (step === 0) microBatches = result.microBatches;
       x.dispose();
@@ -172,6 +182,7 @@ export async function train(
       numTensors: memory.numTensors,
       ...(memory.numBytesAllocatedInGPU !== undefined ? { gpuBytes: memory.numBytesAllocatedInGPU } : {}),
       microBatches,
+      ...(stepGrowth !== undefined ? { gpuBytesPerImage: stepGrowth / Math.ceil(cfg.batchSize / microBatches) } : {}),
       stepLosses,
     };
     history.push(record);

@@ -41,14 +41,21 @@ describe('trainer: micro-batches, schedule, constant memory (CPU)', () => {
     const adam = new Adam({ lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
     const steps: StepProgress[] = [];
     let released = 0;
-    const outcome = await train(model, adam, syntheticData(12, 4), cfg, { onStep: (p) => steps.push(p), releaseMemory: () => released++ });
+    // a fake meter: each step "grows" by 1000 bytes per begin() so far
+    let begun = 0;
+    const gpuMeter = { begin: () => void begun++, growth: () => 1000 * begun };
+    const outcome = await train(model, adam, syntheticData(12, 4), cfg, { onStep: (p) => steps.push(p), releaseMemory: () => released++, gpuMeter });
     const { history } = outcome;
     expect(history.map((r) => r.epoch)).toEqual([1, 2, 3]);
     expect(history[2].numTensors).toBe(history[0].numTensors);
     expect(history.every((r) => r.microBatches === 2)).toBe(true);
     expect(steps.every((s) => s.microBatches === 2)).toBe(true);
-    // after each step's backward pass and each parameter's Adam update (6 steps), and after each epoch
-    expect(released).toBe(6 * (1 + model.trainable.length) + 3);
+    // after each step's backward pass and each parameter's Adam update (6 steps), and after each epoch,
+    // plus at the stage boundaries inside each backward pass (≥ 4 per micro-batch)
+    expect(released).toBeGreaterThanOrEqual(6 * (1 + model.trainable.length) + 3 + 6 * 2 * 4);
+    // per epoch: the largest step growth (2 steps: 1000·(2e−1), 1000·2e) over the 3 images of a pass (6 / 2)
+    expect(begun).toBe(6);
+    expect(history.map((r) => r.gpuBytesPerImage)).toEqual([2000 / 3, 4000 / 3, 6000 / 3]);
     // 3 epochs × 2 steps: t = 0..5 of T = 6
     expect(steps.map((s) => s.lr)).toEqual([0, 1, 2, 3, 4, 5].map((t) => 1e-3 * 0.5 * (1 + Math.cos((Math.PI * t) / 6))));
     expect(history[0].gpuBytes).toBeUndefined(); // CPU backend: no GPU bytes to report
