@@ -1,10 +1,10 @@
 import type { DataSet } from 'dicom-parser';
 import { StudioError } from '../errors';
 import { decodeJpegGrey, decodePngGrey, type GreyRaster } from '../image/raster';
-import { decodeFirstFrame } from './decode';
+import { decodeFirstFrame, type RawFrame } from './decode';
 import { parseDataSet } from './parse';
-import { isMonochrome, readPixelModule } from './pixel-module';
-import { applyModality, applyVoi, colourToGrey, invert, storedValues } from './pixel-values';
+import { isMonochrome, readPixelModule, type PixelModule } from './pixel-module';
+import { applyModality, applyVoi, colourToGrey, invert, storedValues, type ModalityTransform, type VoiTransform } from './pixel-values';
 import { sniffFormat } from './sniff';
 import { textElements } from './text-elements';
 import { describeTransferSyntax, findTransferSyntax } from './transfer-syntax';
@@ -39,6 +39,16 @@ export interface RenderedImage {
   info: ImageInfo;
 }
 
+/** Display values as one affine map of the stored samples: display = scale · sample + offset, in [0, 1]. */
+export interface LinearSamples {
+  samples: Uint8Array | Uint16Array;
+  scale: number;
+  offset: number;
+}
+
+/** A rendering whose display values may still be in their linear form (see linearPipeline). */
+export type RenderedForResize = Omit<RenderedImage, 'pixels'> & ({ pixels: Float32Array } | { linear: LinearSamples });
+
 const VOI_KIND = { window: 'window', lut: 'voi-lut', minmax: 'minmax' } as const;
 
 function trimmed(ds: DataSet, tag: string): string | undefined {
@@ -46,8 +56,38 @@ function trimmed(ds: DataSet, tag: string): string | undefined {
   return value ? value : undefined;
 }
 
+/**
+ * When Rescale (Modality) → min–max (VOI) → MONOCHROME1 inversion is a single affine map of unsigned,
+ * unmasked samples (the usual 8-bit JPEG chest film), that map; else null. Min–max of slope·v + intercept
+ * is min–max of v (mirrored for a negative slope): the intercept cancels. A constant image maps to 0
+ * (MONOCHROME1: 1), as normaliseMinMax does. Resizing the samples and mapping after is exact (an area
+ * average commutes with an affine map) and skips three full-resolution float passes.
+ */
+function linearPipeline(raw: RawFrame, m: PixelModule, modality: ModalityTransform, voi: VoiTransform): LinearSamples | null {
+  const samples = raw.samples;
+  if (!(samples instanceof Uint8Array || samples instanceof Uint16Array)) return null;
+  if (m.pixelRepresentation !== 0 || raw.shift !== 0 || m.bitsStored !== samples.BYTES_PER_ELEMENT * 8) return null;
+  if (modality.kind !== 'rescale' || voi.kind !== 'minmax') return null;
+  const count = m.rows * m.columns;
+  if (samples.length < count) return null;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < count; i++) {
+    const v = samples[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  // the float32 path clamps huge rescaled values; leave such files to it
+  if (Math.abs(modality.slope) * max + Math.abs(modality.intercept) > 1e30) return null;
+  const span = max - min;
+  let scale = span > 0 ? (modality.slope > 0 ? 1 / span : -1 / span) : 0;
+  let offset = span > 0 ? (modality.slope > 0 ? -min / span : max / span) : 0;
+  if (m.photometric === 'MONOCHROME1') [scale, offset] = [-scale, 1 - offset];
+  return { samples: samples.subarray(0, count), scale, offset };
+}
+
 /** DICOM → display values: stored values → Modality LUT → VOI → MONOCHROME1 inversion (PS3.4 N.2.1). */
-async function renderDicom(bytes: Uint8Array, name: string): Promise<RenderedImage> {
+async function renderDicom(bytes: Uint8Array, name: string): Promise<RenderedForResize> {
   const ds = parseDataSet(bytes, name);
   const pixel = ds.elements.x7fe00010;
   if (!pixel || pixel.length === 0) {
@@ -66,18 +106,22 @@ async function renderDicom(bytes: Uint8Array, name: string): Promise<RenderedIma
   const raw = await decodeFirstFrame(ds, pixel, m, ts, name);
   const pixelCount = m.rows * m.columns;
 
-  let pixels: Float32Array;
+  let pixels: Float32Array | null = null;
+  let linear: LinearSamples | null = null;
   let voi: ImageInfo['voi'];
   if (isMonochrome(m)) {
     const signed = m.pixelRepresentation === 1;
-    pixels = storedValues(raw.samples, pixelCount, m.bitsStored, signed, raw.shift);
     const modality = readModalityTransform(ds, signed);
-    applyModality(pixels, modality);
     const modalitySigned = modality.kind === 'rescale' ? signed || modality.intercept < 0 || modality.slope < 0 : false;
     const voiTransform = readVoiTransform(ds, modalitySigned);
-    applyVoi(pixels, voiTransform);
     voi = VOI_KIND[voiTransform.kind];
-    if (m.photometric === 'MONOCHROME1') invert(pixels);
+    linear = linearPipeline(raw, m, modality, voiTransform);
+    if (!linear) {
+      pixels = storedValues(raw.samples, pixelCount, m.bitsStored, signed, raw.shift);
+      applyModality(pixels, modality);
+      applyVoi(pixels, voiTransform);
+      if (m.photometric === 'MONOCHROME1') invert(pixels);
+    }
   } else {
     pixels = colourToGrey(raw.samples, pixelCount, raw.planar, raw.photometric, m.bitsStored);
     voi = 'none';
@@ -86,7 +130,7 @@ async function renderDicom(bytes: Uint8Array, name: string): Promise<RenderedIma
   return {
     width: m.columns,
     height: m.rows,
-    pixels,
+    ...(linear ? { linear } : { pixels: pixels! }),
     info: {
       format: 'dicom',
       transferSyntax: tsUid,
@@ -116,7 +160,7 @@ function fromRaster(raster: GreyRaster, format: 'png' | 'jpeg'): RenderedImage {
   };
 }
 
-async function renderByFormat(bytes: Uint8Array, name: string): Promise<RenderedImage> {
+async function renderByFormat(bytes: Uint8Array, name: string): Promise<RenderedForResize> {
   if (bytes.length === 0) throw new StudioError('empty-file', `${name} is empty (0 bytes).`);
   const format = sniffFormat(bytes);
   if (format === 'png') return fromRaster(decodePngGrey(bytes, name), 'png');
@@ -143,5 +187,22 @@ function assertDisplayValues(image: RenderedImage, name: string): RenderedImage 
 
 /** Decode a DICOM, PNG or JPEG file (detected by content) to display values in [0, 1]. Throws StudioError. */
 export async function renderImageFile(bytes: Uint8Array, name: string): Promise<RenderedImage> {
-  return assertDisplayValues(await renderByFormat(bytes, name), name);
+  const image = await renderByFormat(bytes, name);
+  if ('pixels' in image) return assertDisplayValues(image, name);
+  const { samples, scale, offset } = image.linear;
+  const pixels = new Float32Array(samples.length);
+  for (let i = 0; i < samples.length; i++) pixels[i] = clamp01(scale * samples[i] + offset);
+  return assertDisplayValues({ width: image.width, height: image.height, info: image.info, pixels }, name);
+}
+
+/** rounding in scale · v + offset may leave [0, 1] by an ulp */
+const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+
+/**
+ * renderImageFile for callers that resize next: display values, or their linear form (resize the samples,
+ * then map). The caller checks the display-value contract on what it makes of it.
+ */
+export async function renderImageFileForResize(bytes: Uint8Array, name: string): Promise<RenderedForResize> {
+  const image = await renderByFormat(bytes, name);
+  return 'pixels' in image ? assertDisplayValues(image, name) : image;
 }

@@ -1,12 +1,12 @@
 import type { ImageInfo } from '../dicom/render';
-import { renderImageFile } from '../dicom/render';
+import { renderImageFileForResize } from '../dicom/render';
 import { letterboxArea, resizeArea, toUint8 } from './resize';
 
 export type ModelFit = 'stretch' | 'letterbox';
 
 /**
  * A file → the model's size×size 8-bit grey input. The display values are resized in floating point by area
- * averaging and quantised to 8 bits last.
+ * averaging and quantised to 8 bits last (toUint8 clamps to [0, 1] first).
  */
 export async function renderToModelSize(
   bytes: Uint8Array,
@@ -14,10 +14,12 @@ export async function renderToModelSize(
   size: number,
   fit: ModelFit,
 ): Promise<{ pixels: Uint8Array; info: ImageInfo }> {
-  const image = await renderImageFile(bytes, name);
+  const image = await renderImageFileForResize(bytes, name);
+  // linear renderings: resize the stored samples, then map them to display values (exact, and cheaper)
+  const [src, affine] = 'pixels' in image ? [image.pixels, undefined] : [image.linear.samples, image.linear];
   const resized =
     fit === 'letterbox'
-      ? letterboxArea(image.pixels, image.width, image.height, size)
-      : resizeArea(image.pixels, image.width, image.height, size, size);
+      ? letterboxArea(src, image.width, image.height, size, affine)
+      : resizeArea(src, image.width, image.height, size, size, affine);
   return { pixels: toUint8(resized), info: image.info };
 }

@@ -30,16 +30,32 @@ function contributions(srcSize: number, dstSize: number): Contribution[] {
   return result;
 }
 
+/** Values an area resize reads: display values, or integer samples with an affine map applied after averaging. */
+export type ResizeSource = Float32Array | Uint8Array | Uint16Array;
+
+/** out = scale · v + offset, applied to each averaged value (averaging commutes with an affine map). */
+export interface Affine {
+  scale: number;
+  offset: number;
+}
+
 export function resizeArea(
-  src: Float32Array,
+  src: ResizeSource,
   srcWidth: number,
   srcHeight: number,
   dstWidth: number,
   dstHeight: number,
+  affine: Affine = { scale: 1, offset: 0 },
 ): Float32Array {
   if (src.length !== srcWidth * srcHeight) throw new RangeError(`resizeArea: ${src.length} values for ${srcWidth}×${srcHeight}`);
   if (dstWidth < 1 || dstHeight < 1) throw new RangeError(`resizeArea: target ${dstWidth}×${dstHeight}`);
-  if (srcWidth === dstWidth && srcHeight === dstHeight) return src.slice();
+  const { scale, offset } = affine;
+  if (srcWidth === dstWidth && srcHeight === dstHeight) {
+    if (src instanceof Float32Array && scale === 1 && offset === 0) return src.slice();
+    const out = new Float32Array(src.length);
+    for (let i = 0; i < src.length; i++) out[i] = scale * src[i] + offset;
+    return out;
+  }
 
   // horizontal pass: srcHeight rows of dstWidth
   const across = contributions(srcWidth, dstWidth);
@@ -62,7 +78,7 @@ export function resizeArea(
     for (let x = 0; x < dstWidth; x++) {
       let sum = 0;
       for (let k = 0; k < weights.length; k++) sum += weights[k] * rows[(start + k) * dstWidth + x];
-      out[y * dstWidth + x] = sum;
+      out[y * dstWidth + x] = scale * sum + offset;
     }
   }
   return out;
@@ -72,11 +88,11 @@ export function resizeArea(
  * Fit the whole image into size×size keeping its aspect ratio: the longer side becomes `size`, the image is
  * centred and the bars are 0 (black).
  */
-export function letterboxArea(src: Float32Array, srcWidth: number, srcHeight: number, size: number): Float32Array {
+export function letterboxArea(src: ResizeSource, srcWidth: number, srcHeight: number, size: number, affine?: Affine): Float32Array {
   const scale = size / Math.max(srcWidth, srcHeight);
   const width = Math.max(1, Math.min(size, Math.round(srcWidth * scale)));
   const height = Math.max(1, Math.min(size, Math.round(srcHeight * scale)));
-  const inner = resizeArea(src, srcWidth, srcHeight, width, height);
+  const inner = resizeArea(src, srcWidth, srcHeight, width, height, affine);
   const out = new Float32Array(size * size);
   const left = Math.floor((size - width) / 2);
   const top = Math.floor((size - height) / 2);
