@@ -1,13 +1,16 @@
 /**
- * `npm run bench [-- --import-folder <dir>]`: standard measurements of the built studio, driven headless
- * through its own controls (no training or decoding in Node): import files/s, training images/s per
+ * `npm run bench [-- --data <dir>]`: standard measurements of the built studio, driven headless
+ * through its own controls (no training or decoding in Node): import files/s (default: a generated folder of
+ * RSNA-sized 1024×1024 JPEG-baseline DICOM files), training images/s per
  * backend and input size (a tiny demo, 2 epochs: the second one is measured, after shader compilation),
  * inference + CAM ms per image, and the bundle's size. Prints a table; writes bench.json.
  */
 import { readdir, stat, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { repoRoot, sharedData } from '../../tests/support/browser';
+import { repoRoot } from '../../tests/support/browser';
+import { writeRsnaSizedFolder } from '../../tests/support/jpeg-dicom';
 import { toErrorData } from '../lib/errors';
 import { importFolder, newDatasetRow } from './import-step';
 import { camTimings } from './cam';
@@ -97,23 +100,35 @@ async function benchBackend(backend: BackendChoice): Promise<TrainingRow[]> {
   return rows;
 }
 
-function folderArg(): string {
-  const i = process.argv.indexOf('--import-folder');
-  if (i > 0 && process.argv[i + 1]) return process.argv[i + 1];
-  return path.join(sharedData, 'cxr-dicom');
+/** files in the generated import folder (the default) */
+const GENERATED_FILES = 200;
+
+/** --data <dir> (or its older name --import-folder); null: generate the RSNA-sized folder */
+function folderArg(): string | null {
+  for (const flag of ['--data', '--import-folder']) {
+    const i = process.argv.indexOf(flag);
+    if (i > 0 && process.argv[i + 1]) return process.argv[i + 1];
+  }
+  return null;
 }
 
 const fmt = (v: number | null | undefined, digits = 1) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 
 async function main(): Promise<void> {
-  const folder = folderArg();
-  if (!existsSync(folder)) throw new Error(`${folder} is not a folder (pass --import-folder <dir>).`);
+  const given = folderArg();
+  if (given !== null && !existsSync(given)) throw new Error(`${given} is not a folder (pass --data <dir>).`);
+  const folder = given ?? path.join(os.tmpdir(), `cxr-bench-rsna-sized-${GENERATED_FILES}`);
+  if (given === null) {
+    log(`generating ${GENERATED_FILES} RSNA-sized (1024×1024, JPEG baseline) DICOM files in ${folder}`);
+    writeRsnaSizedFolder(folder, GENERATED_FILES);
+  }
   const importSession = await openSession(undefined, log);
   let importResult;
   try {
     importResult = await importFolder(importSession.page, { folder, imageSize: 224 }, null, log);
   } finally {
     await importSession.close();
+    if (given === null) rmSync(folder, { recursive: true, force: true });
   }
   const training: TrainingRow[] = [];
   for (const backend of BACKENDS) training.push(...(await benchBackend(backend)));

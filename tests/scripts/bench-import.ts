@@ -3,29 +3,19 @@
  * DICOM files in two class folders, generated in /tmp. Prints files/s and the longest main-thread task.
  *   npm run build && npm run bench:import -- [count=200] [size=224]
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStudio, servePreview } from '../support/browser';
 import { importFolder, storedCounts, waitForReady, watchLongTasksFromNow, watchedLongTasks } from '../support/import-flow';
-import { encodeJpegBaseline, jpegDicom, syntheticRadiograph } from '../support/jpeg-dicom';
+import { writeRsnaSizedFolder } from '../support/jpeg-dicom';
 
 const count = Number(process.argv[2] ?? 200);
 const importSize = Number(process.argv[3] ?? 224);
 const SOURCE_SIZE = 1024;
-const DISTINCT = 8; // a few distinct JPEGs (encoding is not what is measured); every file has its own patient
 
 const dir = path.join(os.tmpdir(), `cxr-bench-${count}`);
-rmSync(dir, { recursive: true, force: true });
-const jpegs = Array.from({ length: DISTINCT }, (_, i) => encodeJpegBaseline(syntheticRadiograph(SOURCE_SIZE, i + 1), SOURCE_SIZE));
-let bytes = 0;
-for (let i = 0; i < count; i++) {
-  const folder = path.join(dir, i % 2 ? 'PNEUMONIA' : 'NORMAL');
-  mkdirSync(folder, { recursive: true });
-  const file = jpegDicom(jpegs[i % DISTINCT], SOURCE_SIZE, `BENCH-${i}`);
-  bytes += file.length;
-  writeFileSync(path.join(folder, `IM-${String(i).padStart(5, '0')}.dcm`), file);
-}
+const bytes = writeRsnaSizedFolder(dir, count, SOURCE_SIZE);
 console.log(`${count} files of ${SOURCE_SIZE}×${SOURCE_SIZE} JPEG baseline DICOM in ${dir} (${(bytes / count / 1024).toFixed(0)} KiB each), ${os.cpus().length} CPU cores`);
 
 const served = await servePreview();

@@ -3,6 +3,8 @@
  * Debian's `cjpeg` (libjpeg-turbo-progs), wrapped as Part 10 with encapsulated pixel data.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { encapsulatedPixelData, imageElements, part10 } from '../unit/dicom/dicom-builder';
 
 export const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
@@ -42,4 +44,23 @@ export function jpegDicom(jpeg: Uint8Array, size: number, patientId: string, pat
   const elements = imageElements({ rows: size, columns: size }).filter((e) => !(e.tag[0] === 0x0010 && e.tag[1] === 0x0020));
   elements.push({ tag: [0x0010, 0x0020], vr: 'LO', value: patientId }, { tag: [0x0010, 0x0010], vr: 'PN', value: patientName });
   return part10(JPEG_BASELINE, elements, encapsulatedPixelData([jpeg]));
+}
+
+/**
+ * A folder of `count` RSNA-sized (1024×1024, 8-bit, JPEG baseline) DICOM files in NORMAL/ and PNEUMONIA/,
+ * each with its own patient: what the import benchmarks read. A few distinct JPEGs are reused (encoding
+ * is not what is measured). Returns the bytes written.
+ */
+export function writeRsnaSizedFolder(dir: string, count: number, sourceSize = 1024, distinct = 8): number {
+  rmSync(dir, { recursive: true, force: true });
+  const jpegs = Array.from({ length: distinct }, (_, i) => encodeJpegBaseline(syntheticRadiograph(sourceSize, i + 1), sourceSize));
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const folder = path.join(dir, i % 2 ? 'PNEUMONIA' : 'NORMAL');
+    mkdirSync(folder, { recursive: true });
+    const file = jpegDicom(jpegs[i % distinct], sourceSize, `BENCH-${i}`);
+    bytes += file.length;
+    writeFileSync(path.join(folder, `IM-${String(i).padStart(5, '0')}.dcm`), file);
+  }
+  return bytes;
 }
