@@ -45,3 +45,30 @@ describe('standard tolerance', () => {
     expect(standardTolerancePx(32)).toBe(2);
   });
 });
+
+describe('demo lesions are within reach of a CAM', () => {
+  // The best a CAM can do: some cell of the (size/32)² layer-4 map is its peak. Upsampled as the studio does,
+  // that cell's peak must hit the planted lesion (standard tolerance) for the pointing game to be winnable.
+  it.each([
+    [64, 0, 0.05],
+    [128, 0.9, 1],
+    [160, 0.95, 1],
+  ])('at %i px the best reachable score over 100 positive demo images is in [%f, %f]', async (size, low, high) => {
+    const { generateDemoImage, DEMO_DEFAULTS } = await import('../../../src/lib/demo');
+    const { camToHeatmap } = await import('../../../src/lib/cam/heatmap');
+    const { standardTolerancePx } = await import('../../../src/lib/eval');
+    const grid = Math.ceil(size / 32);
+    const peaks = Array.from({ length: grid * grid }, (_, cell) => camToHeatmap(Float32Array.from({ length: grid * grid }, (_, k) => (k === cell ? 1 : 0)), grid, size));
+    let positives = 0;
+    let reachable = 0;
+    for (let i = 0; positives < 100; i++) {
+      const image = generateDemoImage(i, { seed: DEMO_DEFAULTS.seed, size, positiveFraction: 0.5 });
+      if (!image.label) continue;
+      positives++;
+      if (peaks.some((heat) => pointingHit(heat, image.lesionMask, size, standardTolerancePx(size)))) reachable++;
+    }
+    console.log(`${size} px: ${reachable} of ${positives} positive demo images have a lesion a ${grid}×${grid} CAM can point at`);
+    expect(reachable / positives).toBeGreaterThanOrEqual(low);
+    expect(reachable / positives).toBeLessThanOrEqual(high);
+  });
+});
