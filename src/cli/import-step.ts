@@ -118,7 +118,8 @@ export async function importFolder(page: Page, req: ImportRequest, exportTo: str
   const datasetId = await newDatasetRow(page, () => page.setInputFiles('[data-testid="folder-input"]', picked));
   await waitOrError(page, `[data-testid="dataset-row"][data-id="${datasetId}"][data-status="ready"]`, `Importing ${req.folder}`, 3_600_000);
   const seconds = (performance.now() - t0) / 1000;
-  await waitOrError(page, '[data-testid="import-report"]', 'Reading the import report', 60_000);
+  // the report of THIS dataset: it shows once the studio has selected it (export-zip then exports it too)
+  await waitOrError(page, `[data-testid="import-report"][data-dataset="${datasetId}"]`, 'Reading the import report', 60_000);
 
   const reportRows = readCsv(strFromU8((await downloadBytes(page, 'report-csv', 'to read the rejected files')).bytes));
   const rejected = reportRows.filter((r) => r.section === 'rejected').map((r) => ({ file: r.key, code: r.value, reason: r.detail }));

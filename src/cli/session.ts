@@ -47,13 +47,17 @@ export async function visibleError(page: Page): Promise<string | null> {
  */
 export async function waitOrError(page: Page, selector: string, what: string, timeoutMs: number): Promise<void> {
   const errorSel = '[data-testid="error"]';
-  try {
-    await page.waitForSelector(`${selector}, ${errorSel}`, { timeout: timeoutMs });
-  } catch {
-    throw new StudioError('internal', `${what}: nothing happened within ${Math.round(timeoutMs / 1000)} s.`);
-  }
-  if ((await page.locator(selector).count()) === 0) {
-    throw new StudioError('internal', `${what} failed in the studio: ${await visibleError(page)}`);
+  const deadline = Date.now() + timeoutMs;
+  // either may show and vanish again while the page re-renders: wait until one of them is there when looked at
+  for (;;) {
+    try {
+      await page.waitForSelector(`${selector}, ${errorSel}`, { timeout: Math.max(1, deadline - Date.now()) });
+    } catch {
+      throw new StudioError('internal', `${what}: nothing happened within ${Math.round(timeoutMs / 1000)} s.`);
+    }
+    if ((await page.locator(selector).count()) > 0) return;
+    const error = await visibleError(page);
+    if (error !== null) throw new StudioError('internal', `${what} failed in the studio: ${error}`);
   }
 }
 
