@@ -41,7 +41,7 @@ export interface RenderedImage {
 
 /** Display values as one affine map of the stored samples: display = scale · sample + offset, in [0, 1]. */
 export interface LinearSamples {
-  samples: Uint8Array | Uint16Array;
+  samples: Uint8Array | Uint8ClampedArray | Uint16Array;
   scale: number;
   offset: number;
 }
@@ -64,8 +64,9 @@ function trimmed(ds: DataSet, tag: string): string | undefined {
  * average commutes with an affine map) and skips three full-resolution float passes.
  */
 function linearPipeline(raw: RawFrame, m: PixelModule, modality: ModalityTransform, voi: VoiTransform): LinearSamples | null {
-  const samples = raw.samples;
-  if (!(samples instanceof Uint8Array || samples instanceof Uint16Array)) return null;
+  // (libjpeg-turbo's 8-bit output arrives as a Uint8ClampedArray)
+  const samples: unknown = raw.samples;
+  if (!(samples instanceof Uint8Array || samples instanceof Uint8ClampedArray || samples instanceof Uint16Array)) return null;
   if (m.pixelRepresentation !== 0 || raw.shift !== 0 || m.bitsStored !== samples.BYTES_PER_ELEMENT * 8) return null;
   if (modality.kind !== 'rescale' || voi.kind !== 'minmax') return null;
   const count = m.rows * m.columns;

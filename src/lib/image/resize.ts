@@ -31,7 +31,7 @@ function contributions(srcSize: number, dstSize: number): Contribution[] {
 }
 
 /** Values an area resize reads: display values, or integer samples with an affine map applied after averaging. */
-export type ResizeSource = Float32Array | Uint8Array | Uint16Array;
+export type ResizeSource = Float32Array | Uint8Array | Uint8ClampedArray | Uint16Array;
 
 /** out = scale · v + offset, applied to each averaged value (averaging commutes with an affine map). */
 export interface Affine {
