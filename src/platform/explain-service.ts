@@ -13,6 +13,7 @@ import { camZip, datasetFingerprint, explainPixels, type CamMethod, type Explana
 import type { Split } from '../lib/dataset/splits';
 import { StudioError } from '../lib/errors';
 import { session } from './training-service';
+import { readingSession } from './session-guard';
 import { openStoredDataset, type StoredDataset } from './dataset-source';
 import { openStudioDb } from './db';
 
@@ -55,7 +56,7 @@ function trainingClassIndex(trainingClasses: string[], name: string): number {
  * Eval-mode logits of every labelled image of the source. An external set is normalised with the TRAINING
  * dataset's mean/std and its labels are mapped onto the training classes by name.
  */
-export async function predictSet(source: EvalSource): Promise<ScoredImage[]> {
+export const predictSet = readingSession(async (source: EvalSource): Promise<ScoredImage[]> => {
   const { model, dataset } = session();
   const ext = 'externalDatasetId' in source ? await externalSet(source.externalDatasetId) : undefined;
   const from = ext ?? dataset;
@@ -71,7 +72,7 @@ export async function predictSet(source: EvalSource): Promise<ScoredImage[]> {
     label: toTrainingClass(m.label),
     logits: Array.from(logits[i]),
   }));
-}
+});
 
 async function datasetOf(imageId: string): Promise<StoredDataset> {
   const { dataset } = session();
@@ -81,7 +82,7 @@ async function datasetOf(imageId: string): Promise<StoredDataset> {
 }
 
 /** Explanations of stored images (training dataset or an opened external set), in the order asked. */
-export async function explainImages(imageIds: string[], method: CamMethod = 'cam', classIndex?: number): Promise<Explanation[]> {
+export const explainImages = readingSession(async (imageIds: string[], method: CamMethod = 'cam', classIndex?: number): Promise<Explanation[]> => {
   const { model, dataset } = session();
   const out: Explanation[] = [];
   for (let start = 0; start < imageIds.length; start += BATCH) {
@@ -92,15 +93,15 @@ export async function explainImages(imageIds: string[], method: CamMethod = 'cam
     explained.forEach((e, i) => out.push({ ...e, imageId: ids[i] }));
   }
   return out;
-}
+});
 
 /** One DICOM / PNG / JPEG file outside the dataset, through the import pipeline at the model's input size. */
-export async function inferFile(name: string, bytes: Uint8Array, method: CamMethod = 'cam', classIndex?: number): Promise<Explanation> {
+export const inferFile = readingSession(async (name: string, bytes: Uint8Array, method: CamMethod = 'cam', classIndex?: number): Promise<Explanation> => {
   const { model, dataset } = session();
   const { pixels } = await renderToModelSize(bytes, name, model.config.inputSize, 'stretch');
   const [e] = await explainPixels(model, dataset.mean, dataset.std, [pixels], method, classIndex);
   return { ...e, imageId: name };
-}
+});
 
 export interface PointingGameReport extends PointingGameResult {
   /** the splits whose positive images were scored, e.g. "val+test" */
@@ -114,7 +115,7 @@ export interface PointingGameReport extends PointingGameResult {
  * Demo datasets only: share of the splits' positive images (held out from training) whose map for the positive class peaks inside
  * the planted lesion (mask stored with the pixels), within the standard tolerance. null for other datasets.
  */
-export async function demoPointingGame(splits: Split[] = ['val', 'test'], method: CamMethod = 'cam'): Promise<PointingGameReport | null> {
+export const demoPointingGame = readingSession(async (splits: Split[] = ['val', 'test'], method: CamMethod = 'cam'): Promise<PointingGameReport | null> => {
   const { model, dataset } = session();
   if (dataset.record.source !== 'demo') return null;
   const positives = dataset.metas.filter((m) => splits.includes(m.split) && m.label === 1).map((m) => m.id);
@@ -129,10 +130,10 @@ export async function demoPointingGame(splits: Split[] = ['val', 'test'], method
   }
   const tolerancePx = standardTolerancePx(model.config.inputSize);
   return { ...pointingGame(items, model.config.inputSize, tolerancePx), split: splits.join('+'), method, tolerancePx };
-}
+});
 
 /** CAM overlays of stored images as a zip of PNGs (built here, so the page stays responsive). */
-export async function camZipFor(imageIds: string[], method: CamMethod, opacity: number): Promise<Uint8Array> {
+export const camZipFor = readingSession(async (imageIds: string[], method: CamMethod, opacity: number): Promise<Uint8Array> => {
   const { dataset } = session();
   const explained = await explainImages(imageIds, method);
   const pathOf = (id: string) => dataset.metas.find((m) => m.id === id)?.sourcePath ?? [...externals.values()].flatMap((e) => e.metas).find((m) => m.id === id)?.sourcePath ?? id;
@@ -140,7 +141,7 @@ export async function camZipFor(imageIds: string[], method: CamMethod, opacity: 
     explained.map((e) => ({ name: `${pathOf(e.imageId)}.${method}`, size: e.size, pixels: e.pixels, heat: e.heat })),
     opacity,
   );
-}
+});
 
 export interface EvalContext {
   datasetId: string;

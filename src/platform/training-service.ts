@@ -13,6 +13,7 @@ import { toTfjsWeights, type TfjsWeights } from '../lib/model/tfjs-weights';
 import type { StateDict } from '../lib/model/state-dict';
 import { train, type EpochRecord, type StepProgress, type TrainOutcome } from '../lib/train/trainer';
 import { gpuAllocationMeter, planMicroBatchSize } from './gpu-memory';
+import { noSessionReaders } from './session-guard';
 import { validateConfig, type TrainConfig } from '../lib/train/config';
 import { StudioError, toErrorData, type StudioErrorData } from '../lib/errors';
 import { initBackend, type BackendInfo, type BackendName } from './backend';
@@ -180,10 +181,12 @@ export async function listWeights(): Promise<string[]> {
 export async function startTraining(datasetId: string, config: TrainConfig, events: TrainEvents, weightsName?: string): Promise<RunResult> {
   await init();
   const cfg = validateConfig(config);
-  dataset = await openStoredDataset(datasetId);
-  if (cfg.imageSize !== dataset.record.imageSize) {
-    throw new StudioError('bad-config', `This dataset was imported at ${dataset.record.imageSize} px; train at that size or re-import.`);
+  const next = await openStoredDataset(datasetId);
+  if (cfg.imageSize !== next.record.imageSize) {
+    throw new StudioError('bad-config', `This dataset was imported at ${next.record.imageSize} px; train at that size or re-import.`);
   }
+  await noSessionReaders();
+  dataset = next;
   freshModel(cfg, dataset.record.classes);
   if (weightsName && model) {
     const stored = await (await openStudioDb()).get('weights', weightsName);
@@ -213,7 +216,9 @@ export async function resumeTraining(runId: string, events: TrainEvents, extraEp
   const latest = checkpoints.sort((a, b) => b.epoch - a.epoch)[0];
   const cfg = { ...(run.config as TrainConfig) };
   cfg.epochs += extraEpochs;
-  dataset = await openStoredDataset(run.datasetId);
+  const next = await openStoredDataset(run.datasetId);
+  await noSessionReaders();
+  dataset = next;
   freshModel(cfg, dataset.record.classes);
   if (latest && model && optimizer) {
     loadStateDict(model, readSafetensors(latest.weights), { adaptImageNet: false });
@@ -269,7 +274,9 @@ export async function loadTrainedModel(datasetId: string, name: string, bytes: U
   const fc = sd.get('fc.weight');
   if (!conv1 || !fc) throw new StudioError('bad-weights', `${name} is not a ResNet state dict (no conv1.weight / fc.weight).`);
   if (conv1.shape[1] !== 1) throw new StudioError('bad-weights', `${name} expects ${conv1.shape[1]} input channels; use it as initial weights for training instead.`);
-  dataset = await openStoredDataset(datasetId);
+  const next = await openStoredDataset(datasetId);
+  await noSessionReaders();
+  dataset = next;
   const config = { widthMultiplier: conv1.shape[0] / 64, numClasses: fc.shape[0], inputSize: dataset.record.imageSize };
   model?.dispose();
   model = createResNet18(config, 1);
