@@ -60,7 +60,11 @@ class EvaluationState {
     return this.camClass < 0 ? undefined : this.camClass;
   }
 
+  /** bumped by reset(): a sequence started before (afterTraining) sees it changed and stops */
+  private generation = 0;
+
   reset(): void {
+    this.generation++;
     this.context = null;
     this.sets = {};
     this.setKey = 'val';
@@ -76,16 +80,29 @@ class EvaluationState {
 
   /** After training (or loading a model): score val and test, show a CAM, play the demo pointing game. */
   async afterTraining(): Promise<void> {
+    // a new run resets the evaluation meanwhile: then this sequence belongs to a model that is gone; stop
+    const generation = this.generation;
+    const stale = () => generation !== this.generation;
     try {
       const worker = getTrainingWorker();
-      this.context = await worker.evalContext();
-      for (const key of ['val', 'test']) this.sets[key] = await worker.predictSet(sourceOf(key));
-      if (this.sets.val.length === 0 && this.sets.test.length > 0) this.setKey = 'test';
+      const context = await worker.evalContext();
+      if (stale()) return;
+      this.context = context;
+      const scored: Record<string, Awaited<ReturnType<typeof worker.predictSet>>> = {};
+      for (const key of ['val', 'test']) {
+        scored[key] = await worker.predictSet(sourceOf(key));
+        if (stale()) return;
+      }
+      Object.assign(this.sets, scored);
+      if (scored.val.length === 0 && scored.test.length > 0) this.setKey = 'test';
       if (this.images.length > 0) await this.showCam(this.images[0].id);
+      if (stale()) return;
       await this.refreshGallery();
-      this.pointing = await worker.demoPointingGame(['val', 'test'], this.method);
+      if (stale()) return;
+      const pointing = await worker.demoPointingGame(['val', 'test'], this.method);
+      if (!stale()) this.pointing = pointing;
     } catch (e) {
-      errors.report(e);
+      if (!stale()) errors.report(e);
     }
   }
 
