@@ -65,6 +65,16 @@ function numClassesFor(classes: string[]): number {
   return classes.length <= 2 ? 1 : classes.length;
 }
 
+/**
+ * Makes `next` the session's dataset and `build()` its model, once no evaluation or explanation still reads
+ * the old ones (session-guard.ts); nothing awaits between the wait and the swap.
+ */
+async function replaceSession(next: StoredDataset, build: () => void): Promise<void> {
+  await noSessionReaders();
+  dataset = next;
+  build();
+}
+
 function freshModel(cfg: TrainConfig, classes: string[]): void {
   model?.dispose();
   optimizer?.dispose();
@@ -185,9 +195,7 @@ export async function startTraining(datasetId: string, config: TrainConfig, even
   if (cfg.imageSize !== next.record.imageSize) {
     throw new StudioError('bad-config', `This dataset was imported at ${next.record.imageSize} px; train at that size or re-import.`);
   }
-  await noSessionReaders();
-  dataset = next;
-  freshModel(cfg, dataset.record.classes);
+  await replaceSession(next, () => freshModel(cfg, next.record.classes));
   if (weightsName && model) {
     const stored = await (await openStudioDb()).get('weights', weightsName);
     if (!stored) throw new StudioError('bad-weights', `Imported weights "${weightsName}" are no longer stored; import the file again.`);
@@ -217,9 +225,7 @@ export async function resumeTraining(runId: string, events: TrainEvents, extraEp
   const cfg = { ...(run.config as TrainConfig) };
   cfg.epochs += extraEpochs;
   const next = await openStoredDataset(run.datasetId);
-  await noSessionReaders();
-  dataset = next;
-  freshModel(cfg, dataset.record.classes);
+  await replaceSession(next, () => freshModel(cfg, next.record.classes));
   if (latest && model && optimizer) {
     loadStateDict(model, readSafetensors(latest.weights), { adaptImageNet: false });
     const merged = readSafetensors(latest.optimizer);
@@ -275,12 +281,12 @@ export async function loadTrainedModel(datasetId: string, name: string, bytes: U
   if (!conv1 || !fc) throw new StudioError('bad-weights', `${name} is not a ResNet state dict (no conv1.weight / fc.weight).`);
   if (conv1.shape[1] !== 1) throw new StudioError('bad-weights', `${name} expects ${conv1.shape[1]} input channels; use it as initial weights for training instead.`);
   const next = await openStoredDataset(datasetId);
-  await noSessionReaders();
-  dataset = next;
-  const config = { widthMultiplier: conv1.shape[0] / 64, numClasses: fc.shape[0], inputSize: dataset.record.imageSize };
-  model?.dispose();
-  model = createResNet18(config, 1);
-  loadStateDict(model, sd, { adaptImageNet: false });
+  const config = { widthMultiplier: conv1.shape[0] / 64, numClasses: fc.shape[0], inputSize: next.record.imageSize };
+  await replaceSession(next, () => {
+    model?.dispose();
+    model = createResNet18(config, 1);
+    loadStateDict(model, sd, { adaptImageNet: false });
+  });
   return { widthMultiplier: config.widthMultiplier, numClasses: config.numClasses };
 }
 

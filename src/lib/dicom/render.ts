@@ -1,6 +1,7 @@
 import type { DataSet } from 'dicom-parser';
 import { StudioError } from '../errors';
 import { decodeJpegGrey, decodePngGrey, type GreyRaster } from '../image/raster';
+import { mapAffine } from '../image/resize';
 import { decodeFirstFrame, type RawFrame } from './decode';
 import { parseDataSet } from './parse';
 import { isMonochrome, readPixelModule, type PixelModule } from './pixel-module';
@@ -190,14 +191,9 @@ function assertDisplayValues(image: RenderedImage, name: string): RenderedImage 
 export async function renderImageFile(bytes: Uint8Array, name: string): Promise<RenderedImage> {
   const image = await renderByFormat(bytes, name);
   if ('pixels' in image) return assertDisplayValues(image, name);
-  const { samples, scale, offset } = image.linear;
-  const pixels = new Float32Array(samples.length);
-  for (let i = 0; i < samples.length; i++) pixels[i] = clamp01(scale * samples[i] + offset);
+  const pixels = mapAffine(image.linear.samples, image.linear, true);
   return assertDisplayValues({ width: image.width, height: image.height, info: image.info, pixels }, name);
 }
-
-/** rounding in scale · v + offset may leave [0, 1] by an ulp */
-const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
 
 /**
  * renderImageFile for callers that resize next: display values, or their linear form (resize the samples,

@@ -39,6 +39,16 @@ export interface Affine {
   offset: number;
 }
 
+/** scale · v + offset for every value, optionally clamped to [0, 1] (rounding may leave it by an ulp). */
+export function mapAffine(src: ResizeSource, { scale, offset }: Affine, clamp01 = false): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const v = scale * src[i] + offset;
+    out[i] = clamp01 ? (v < 0 ? 0 : v > 1 ? 1 : v) : v;
+  }
+  return out;
+}
+
 export function resizeArea(
   src: ResizeSource,
   srcWidth: number,
@@ -51,10 +61,7 @@ export function resizeArea(
   if (dstWidth < 1 || dstHeight < 1) throw new RangeError(`resizeArea: target ${dstWidth}×${dstHeight}`);
   const { scale, offset } = affine;
   if (srcWidth === dstWidth && srcHeight === dstHeight) {
-    if (src instanceof Float32Array && scale === 1 && offset === 0) return src.slice();
-    const out = new Float32Array(src.length);
-    for (let i = 0; i < src.length; i++) out[i] = scale * src[i] + offset;
-    return out;
+    return src instanceof Float32Array && scale === 1 && offset === 0 ? src.slice() : mapAffine(src, affine);
   }
 
   // horizontal pass: srcHeight rows of dstWidth
