@@ -8,6 +8,8 @@ export default defineConfig({
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   preview: { port: 4173, strictPort: true, host: 'localhost' },
   test: {
+    // the default summary, then one plain closing line per run (tests/support/closing-line-reporter.ts)
+    reporters: ['default', './tests/support/closing-line-reporter.ts'],
     projects: [
       {
         extends: true,

@@ -1,8 +1,9 @@
 /**
- * GPU memory of tfjs-backend-webgpu 4.22, read from its BufferManager. That manager pools every released
- * GPUBuffer by exact (size, usage) and never destroys one, so "allocated" only grows: a batch of a new
- * shape (validation's last partial batch, a different micro-batch) adds buffers that stay for good.
- * releasePooledGpuBuffers() destroys the idle pooled buffers; this module also measures what one
+ * GPU memory of tfjs's GPU backends, read from their allocators. tfjs-backend-webgpu 4.22's BufferManager
+ * pools every released GPUBuffer by exact (size, usage) and never destroys one; tfjs-backend-webgl's
+ * TextureManager pools textures by shape the same way. So "allocated" only grows: a batch of a new shape
+ * (validation's last partial batch, a different micro-batch) adds buffers that stay for good.
+ * releasePooledGpuBuffers() destroys the idle pooled buffers / textures; this module also measures what one
  * training step needs per image, which the trainer uses to split a batch into micro-batches.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -12,59 +13,100 @@ import { gradientsOf, trainStep, trainingLoss, type LossSpec } from '../lib/mode
 import { fittingMicroBatchSize, largestActivationBytes } from '../lib/model/micro-batch';
 import type { TrainConfig } from '../lib/train/config';
 
-interface PooledBuffer {
-  size: number;
-  destroy(): void;
-}
-interface BufferManagerLike {
-  numBytesUsed: number;
-  numBytesAllocated: number;
-  numFreeBuffers: number;
-  freeBuffers: Map<string, PooledBuffer[]>;
-}
-interface WebGpuBackendLike {
-  bufferManager?: BufferManagerLike;
-  device?: { limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number } };
-}
-
-function bufferManager(): BufferManagerLike | null {
-  if (tf.getBackend() !== 'webgpu') return null;
-  const bm = (tf.backend() as unknown as WebGpuBackendLike).bufferManager;
-  return bm && bm.freeBuffers instanceof Map ? bm : null;
-}
-
 export interface GpuBufferStats {
-  /** bytes held by live tensors (and in-flight uniforms/staging) */
+  /** bytes held by live tensors (and, on WebGPU, in-flight uniforms/staging) */
   usedBytes: number;
-  /** bytes of all GPUBuffers the backend holds: used + pooled idle ones */
+  /** bytes of all GPU buffers / textures the backend holds: used + pooled idle ones */
   allocatedBytes: number;
 }
 
-/** null when the backend is not WebGPU. */
-export function gpuBufferStats(): GpuBufferStats | null {
-  const bm = bufferManager();
-  return bm ? { usedBytes: bm.numBytesUsed, allocatedBytes: bm.numBytesAllocated } : null;
+/** A backend's pooling allocator, seen from outside. */
+interface GpuPool {
+  stats(): GpuBufferStats;
+  /** destroys every idle pooled buffer / texture; returns the bytes given back */
+  release(): number;
 }
 
-/**
- * Destroys every idle pooled GPUBuffer; returns the bytes given back (0 off WebGPU). The per-key arrays
- * are emptied in place, not replaced: BufferManager.releaseBuffer silently does nothing when its
- * freeBuffers map is empty, which would leak every buffer released afterwards.
- */
+interface WebGpuBackendLike {
+  bufferManager?: {
+    numBytesUsed: number;
+    numBytesAllocated: number;
+    numFreeBuffers: number;
+    freeBuffers: Map<string, { size: number; destroy(): void }[]>;
+  };
+  device?: { limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number } };
+}
+
+interface WebGlBackendLike {
+  numBytesInGPU?: number;
+  textureManager?: {
+    numBytesAllocated: number;
+    _numBytesAllocated: number;
+    _numBytesFree: number;
+    numFreeTextures: number;
+    freeTextures: Record<string, { texture: unknown }[]> | null;
+    gpgpu: { deleteMatrixTexture(texture: unknown): void };
+  };
+}
+
+function webGpuPool(): GpuPool | null {
+  const bm = (tf.backend() as unknown as WebGpuBackendLike).bufferManager;
+  if (!bm || !(bm.freeBuffers instanceof Map)) return null;
+  return {
+    stats: () => ({ usedBytes: bm.numBytesUsed, allocatedBytes: bm.numBytesAllocated }),
+    // The per-key arrays are emptied in place, not replaced: BufferManager.releaseBuffer silently does
+    // nothing when its freeBuffers map is empty, which would leak every buffer released afterwards.
+    release: () => {
+      let freed = 0;
+      for (const buffers of bm.freeBuffers.values()) {
+        for (const b of buffers) {
+          freed += b.size;
+          b.destroy();
+        }
+        bm.numFreeBuffers -= buffers.length;
+        buffers.length = 0;
+      }
+      bm.numBytesAllocated -= freed;
+      return freed;
+    },
+  };
+}
+
+function webGlPool(): GpuPool | null {
+  const backend = tf.backend() as unknown as WebGlBackendLike;
+  const tm = backend.textureManager;
+  if (!tm || typeof tm._numBytesFree !== 'number' || typeof tm._numBytesAllocated !== 'number') return null;
+  return {
+    stats: () => ({ usedBytes: backend.numBytesInGPU ?? 0, allocatedBytes: tm.numBytesAllocated }),
+    // _numBytesFree is exactly the bytes of the textures in freeTextures (TextureManager keeps both in step)
+    release: () => {
+      if (!tm.freeTextures) return 0;
+      for (const textures of Object.values(tm.freeTextures)) {
+        for (const t of textures) tm.gpgpu.deleteMatrixTexture(t.texture);
+        textures.length = 0;
+      }
+      const freed = tm._numBytesFree;
+      tm._numBytesAllocated -= freed;
+      tm._numBytesFree = 0;
+      tm.numFreeTextures = 0;
+      return freed;
+    },
+  };
+}
+
+function gpuPool(): GpuPool | null {
+  const name = tf.getBackend();
+  return name === 'webgpu' ? webGpuPool() : name === 'webgl' ? webGlPool() : null;
+}
+
+/** null when the backend is neither WebGPU nor WebGL. */
+export function gpuBufferStats(): GpuBufferStats | null {
+  return gpuPool()?.stats() ?? null;
+}
+
+/** Destroys every idle pooled GPU buffer (WebGPU) or texture (WebGL); returns the bytes given back (0 elsewhere). */
 export function releasePooledGpuBuffers(): number {
-  const bm = bufferManager();
-  if (!bm) return 0;
-  let freed = 0;
-  for (const buffers of bm.freeBuffers.values()) {
-    for (const b of buffers) {
-      freed += b.size;
-      b.destroy();
-    }
-    bm.numFreeBuffers -= buffers.length;
-    buffers.length = 0;
-  }
-  bm.numBytesAllocated -= freed;
-  return freed;
+  return gpuPool()?.release() ?? 0;
 }
 
 export interface GpuLimits {
@@ -107,7 +149,7 @@ export interface GpuAllocationMeter {
   release(): void;
   /** empties the pool and starts measuring from the allocation left (the live tensors) */
   begin(): void;
-  /** the largest allocation since begin() minus the allocation at begin(); undefined off WebGPU */
+  /** the largest allocation since begin() minus the allocation at begin(); undefined off WebGPU/WebGL */
   growth(): number | undefined;
   /** the allocation at begin() */
   base(): number;
@@ -141,7 +183,7 @@ export function gpuAllocationMeter(): GpuAllocationMeter {
 
 /** Peak allocation growth of `run`, starting from an empty pool: the GPU footprint of what it does. */
 async function footprint(run: (release: () => void) => Promise<void>): Promise<{ bytes: number; before: number }> {
-  if (!gpuBufferStats()) throw new Error('GPU memory measurement needs the WebGPU backend');
+  if (!gpuBufferStats()) throw new Error('GPU memory measurement needs the WebGPU or WebGL backend');
   const meter = gpuAllocationMeter();
   meter.begin();
   await run(meter.release);
@@ -154,7 +196,7 @@ async function footprint(run: (release: () => void) => Promise<void>): Promise<{
  * Each measured pass starts from an emptied pool, so the allocation before it is exactly the live tensors
  * (weights, moments, x, y), and after it the pool holds every buffer the pass needed at its peak, pooled
  * by exact size: allocatedAfter − allocatedBefore is the real GPU footprint, including buffers the pool
- * could not reuse because their sizes differ. WebGPU only.
+ * could not reuse because their sizes differ. WebGPU or WebGL.
  */
 export async function measureTrainStepMemory(
   config: Omit<ResNetConfig, 'numClasses'> & { numClasses?: number },
@@ -224,25 +266,39 @@ export const UPPER_BOUND_BYTES_PER_224PX_IMAGE = 250e6;
 /** Budget when the user sets none: WebGPU does not expose the GPU's memory size, so stay modest. */
 export const DEFAULT_GPU_BUDGET_BYTES = 2e9;
 
+export interface TrainMemoryPlan {
+  /** images per forward/backward pass when the batch must be split (gradient accumulation); undefined: the whole batch */
+  microBatchSize?: number;
+  /**
+   * Empty the pool inside every step as well (at the backward pass's stage boundaries, after it, after each
+   * parameter's Adam update): keeps the step's peak near what its live tensors need, but every step then
+   * re-creates its buffers (≈ 20 % slower on SwiftShader). Off when memory is plentiful.
+   */
+  releaseWithinSteps: boolean;
+}
+
 /**
- * Images per forward/backward pass for a training run: the whole batch when it fits the budget
- * (cfg.gpuBudgetMB or DEFAULT_GPU_BUDGET_BYTES) and the adapter's binding limit, else the largest
- * micro-batch that does. Off WebGPU the batch is not split (undefined).
+ * How a training run uses GPU memory, from the budget (cfg.gpuBudgetMB or DEFAULT_GPU_BUDGET_BYTES). When a
+ * generous bound of the batch's footprint fits half the budget, nothing is measured, split or released
+ * within steps (the pool is still emptied after each epoch). Otherwise the pool is emptied within steps and,
+ * on WebGPU, the step is measured (1 and 3 images) and the batch split into the largest micro-batches that
+ * fit the budget and the adapter's binding limit. A micro-batch size the user set is kept (and then the
+ * pool is emptied within steps too).
  */
-export async function planMicroBatchSize(cfg: TrainConfig, numClasses: number): Promise<number | undefined> {
-  const limits = gpuLimits();
-  if (!limits) return undefined;
+export async function planTrainMemory(cfg: TrainConfig, numClasses: number): Promise<TrainMemoryPlan> {
+  if (!gpuBufferStats()) return { microBatchSize: cfg.microBatchSize, releaseWithinSteps: false };
+  if (cfg.microBatchSize !== undefined) return { microBatchSize: cfg.microBatchSize, releaseWithinSteps: true };
   const budget = cfg.gpuBudgetMB !== undefined ? cfg.gpuBudgetMB * 1e6 : DEFAULT_GPU_BUDGET_BYTES;
-  // Skip the (slow on software adapters) measurement when even a generous bound fits.
   const bound = UPPER_BOUND_BYTES_PER_224PX_IMAGE * (cfg.imageSize / 224) ** 2 * Math.max(cfg.widthMultiplier, 0.25);
-  if (cfg.batchSize * bound <= budget / 2) return undefined;
+  if (cfg.batchSize * bound <= budget / 2) return { releaseWithinSteps: false };
+  const limits = gpuLimits();
+  if (!limits) return { releaseWithinSteps: true };
   const fit = await fitTrainMemory({ widthMultiplier: cfg.widthMultiplier, inputSize: cfg.imageSize, numClasses });
-  const budgetBytes = budget - fit.fixedBytes;
   const micro = fittingMicroBatchSize(cfg.batchSize, {
     bytesPerImage: fit.bytesPerImage,
-    budgetBytes: Math.max(budgetBytes, fit.bytesPerImage),
+    budgetBytes: Math.max(budget - fit.fixedBytes, fit.bytesPerImage),
     largestTensorBytesPerImage: largestActivationBytes(cfg.imageSize, cfg.widthMultiplier),
     maxBindingBytes: limits.maxBindingBytes,
   });
-  return micro < cfg.batchSize ? micro : undefined;
+  return { microBatchSize: micro < cfg.batchSize ? micro : undefined, releaseWithinSteps: true };
 }

@@ -12,7 +12,7 @@ import { readPth } from '../lib/model/pth';
 import { toTfjsWeights, type TfjsWeights } from '../lib/model/tfjs-weights';
 import type { StateDict } from '../lib/model/state-dict';
 import { train, type EpochRecord, type StepProgress, type TrainOutcome } from '../lib/train/trainer';
-import { gpuAllocationMeter, planMicroBatchSize } from './gpu-memory';
+import { gpuAllocationMeter, planTrainMemory } from './gpu-memory';
 import { noSessionReaders } from './session-guard';
 import { validateConfig, type TrainConfig } from '../lib/train/config';
 import { StudioError, toErrorData, type StudioErrorData } from '../lib/errors';
@@ -129,16 +129,15 @@ async function runTraining(run: RunRecord, cfg: TrainConfig, events: TrainEvents
   const db = await openStudioDb();
   try {
     // Split batches that would not fit GPU memory into micro-batches (gpu-memory.ts); not stored in the run.
-    const fitted: TrainConfig = { ...cfg, microBatchSize: cfg.microBatchSize ?? (await planMicroBatchSize(cfg, model.config.numClasses)) };
-    const meter = gpuAllocationMeter();
+    const plan = await planTrainMemory(cfg, model.config.numClasses);
+    const fitted: TrainConfig = { ...cfg, microBatchSize: plan.microBatchSize };
     const outcome = await train(
       model,
       optimizer,
       { mean: dataset.mean, std: dataset.std, load: dataset.load, train: dataset.examples('train'), val: dataset.examples('val') },
       fitted,
       {
-        releaseMemory: meter.release,
-        gpuMeter: meter,
+        gpuMemory: { ...gpuAllocationMeter(), releaseWithinSteps: plan.releaseWithinSteps },
         onStep: (p) => events.onStep(p),
         onEpoch: (r) => events.onEpoch(r),
         checkpoint: (epoch, h, value) => saveCheckpoint(run, epoch, h, value),

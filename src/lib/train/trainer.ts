@@ -45,13 +45,13 @@ export interface EpochRecord {
   imagesPerSecond: number;
   /** live tfjs tensors after the epoch: must stay constant from epoch to epoch */
   numTensors: number;
-  /** GPU bytes the backend holds after the epoch (WebGPU: buffers incl. its pool; absent elsewhere);
-   * constant from epoch to epoch when the platform's releaseMemory hook empties the pool */
+  /** GPU bytes the backend holds after the epoch (buffers or textures incl. its pool; absent on CPU);
+   * constant from epoch to epoch when the platform's gpuMemory hook empties the pool */
   gpuBytes?: number;
   /** forward/backward passes per full training step (see StepProgress.microBatches) */
   microBatches: number;
-  /** GPU memory one training image took this epoch: the largest growth of the backend's allocation
-   * during a train step, over one forward/backward pass's images (WebGPU only; see TrainHooks.gpuMeter) */
+  /** GPU memory one training image took this epoch: the growth of the backend's allocation during the
+   * epoch's first train step, over one forward/backward pass's images (WebGPU/WebGL; see TrainHooks.gpuMemory) */
   gpuBytesPerImage?: number;
   stepLosses: number[];
 }
@@ -62,13 +62,20 @@ export interface TrainHooks {
   /** persist weights + optimizer after an epoch (the platform owns storage) */
   checkpoint?(epoch: number, history: EpochRecord[], monitorValue: number): Promise<void>;
   cancelled?(): boolean;
-  /** the platform frees idle pooled GPU buffers: within each train step (see TrainStepOptions.releaseMemory)
-   * and after each epoch's validation, before gpuBytes is read */
-  releaseMemory?(): void;
-  /** the platform's GPU allocation meter: begin() before a train step, growth() after it = the largest
-   * allocation seen since begin() (sampled at every releaseMemory call) minus the allocation at begin() */
-  gpuMeter?: { begin(): void; growth(): number | undefined };
+  /** the platform's GPU memory: pool release and the allocation meter (WebGPU and WebGL) */
+  gpuMemory?: GpuMemoryHooks;
   waitWhilePaused?(): Promise<void>;
+}
+
+export interface GpuMemoryHooks {
+  /** frees idle pooled GPU buffers: after each epoch's validation (before gpuBytes is read) and, when
+   * releaseWithinSteps, inside every train step too (see TrainStepOptions.releaseMemory) */
+  release(): void;
+  releaseWithinSteps: boolean;
+  /** before the first train step of each epoch (the pool was just emptied): start measuring */
+  begin(): void;
+  /** after that step: the largest allocation since begin() (sampled at every release) minus the allocation at begin() */
+  growth(): number | undefined;
 }
 
 export interface TrainOutcome {
@@ -139,10 +146,11 @@ export async function train(
         step,
       });
       optimizer.setLearningRate(lr);
-      hooks.gpuMeter?.begin();
-      const result = await trainStep(model, optimizer, x, y, loss, { microBatchSize: cfg.microBatchSize, releaseMemory: hooks.releaseMemory });
-      const growth = hooks.gpuMeter?.growth();
-      if (growth !== undefined) stepGrowth = Math.max(stepGrowth ?? 0, growth);
+      const gpu = hooks.gpuMemory;
+      if (step === 0) gpu?.begin();
+      const releaseMemory = gpu?.releaseWithinSteps ? gpu.release : undefined;
+      const result = await trainStep(model, optimizer, x, y, loss, { microBatchSize: cfg.microBatchSize, releaseMemory });
+      if (step === 0) stepGrowth = gpu?.growth();
       const stepLoss = result.loss;
       if (step === 0) microBatches = result.microBatches;
       x.dispose();
@@ -167,9 +175,11 @@ export async function train(
       });
     }
     const val = summarise(await predictLogits(model, data, data.val, cfg.batchSize), data.val, model.config.numClasses, posWeight);
-    hooks.releaseMemory?.();
+    hooks.gpuMemory?.release();
     const seconds = (performance.now() - t0) / 1000;
-    const memory = tf.memory() as tf.MemoryInfo & { numBytesAllocatedInGPU?: number };
+    // WebGPU reports its buffers as numBytesAllocatedInGPU, WebGL its textures as numBytesInGPUAllocated
+    const memory = tf.memory() as tf.MemoryInfo & { numBytesAllocatedInGPU?: number; numBytesInGPUAllocated?: number };
+    const gpuBytes = memory.numBytesAllocatedInGPU ?? memory.numBytesInGPUAllocated;
     const record: EpochRecord = {
       epoch,
       trainLoss: stepLosses.reduce((a, b) => a + b, 0) / stepLosses.length,
@@ -180,9 +190,9 @@ export async function train(
       seconds,
       imagesPerSecond: data.train.length / seconds,
       numTensors: memory.numTensors,
-      ...(memory.numBytesAllocatedInGPU !== undefined ? { gpuBytes: memory.numBytesAllocatedInGPU } : {}),
+      ...(gpuBytes !== undefined ? { gpuBytes } : {}),
       microBatches,
-      ...(stepGrowth !== undefined ? { gpuBytesPerImage: stepGrowth / Math.ceil(cfg.batchSize / microBatches) } : {}),
+      ...(stepGrowth !== undefined ? { gpuBytesPerImage: stepGrowth / Math.ceil(batches[0].length / microBatches) } : {}),
       stepLosses,
     };
     history.push(record);

@@ -28,9 +28,11 @@ async function oracle(parts: ('cam' | 'train')[]) {
 
 /**
  * A short run of the real trainer on random 0–255 images (labels alternate): per-epoch records (numTensors,
- * gpuBytes, microBatches) with the platform's pool release after each epoch, as the training service does.
+ * gpuBytes, gpuBytesPerImage, microBatches) with the platform's pool release after each epoch (and within steps when
+ * micro-batched), as the training service does; on WebGPU (default) or WebGL.
  */
-async function trainSynthetic(opts: { size: number; width: number; epochs: number; batchSize: number; nTrain: number; nVal: number; microBatchSize?: number; release: boolean }) {
+async function trainSynthetic(opts: { size: number; width: number; epochs: number; batchSize: number; nTrain: number; nVal: number; microBatchSize?: number; release: boolean; backend?: 'webgpu' | 'webgl' }) {
+  if (!(await tf.setBackend(opts.backend ?? 'webgpu'))) throw new Error(`${opts.backend} backend unavailable`);
   const rng = mulberry32(9);
   const pixels = new Map<string, Uint8Array>();
   const make = (prefix: string, n: number) =>
@@ -44,8 +46,9 @@ async function trainSynthetic(opts: { size: number; width: number; epochs: numbe
   const model = createResNet18({ widthMultiplier: opts.width, numClasses: 1, inputSize: opts.size }, 4);
   const adam = new Adam({ lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
   try {
-    const outcome = await train(model, adam, data, cfg, opts.release ? { releaseMemory: () => void gpuMemory.releasePooledGpuBuffers() } : {});
-    return outcome.history.map(({ epoch, numTensors, gpuBytes, microBatches, seconds }) => ({ epoch, numTensors, gpuBytes, microBatches, seconds }));
+    const hooks = opts.release ? { gpuMemory: { ...gpuMemory.gpuAllocationMeter(), releaseWithinSteps: opts.microBatchSize !== undefined } } : {};
+    const outcome = await train(model, adam, data, cfg, hooks);
+    return outcome.history.map(({ epoch, numTensors, gpuBytes, gpuBytesPerImage, microBatches, seconds }) => ({ epoch, numTensors, gpuBytes, gpuBytesPerImage, microBatches, seconds }));
   } finally {
     adam.dispose();
     model.dispose();
