@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   const lines = [
     `import   ${importResult.filesSeen} files of ${path.basename(folder)} at 224 px: ${fmt(importResult.filesPerSecond, 2)} files/s`,
     '',
-    `training: ${DEMO_IMAGES} demo images, batch ${BATCH}, width ×${WIDTH}; GPU MB/img = the run's largest step growth of GPU allocation ÷ images per pass (WebGPU)`,
+    `training: ${DEMO_IMAGES} demo images, batch ${BATCH}, width ×${WIDTH}; GPU MB/img = growth of the GPU allocation (buffers / textures) during an epoch's first step ÷ images per pass, largest over the run`,
     'backend (adapter)                                  px   img/s   ms/step  GPU MB/img   CAM ms/img',
     ...training.map((r) => `${r.backend.slice(0, 50).padEnd(50)} ${String(r.imageSizePx).padStart(4)} ${fmt(r.imagesPerSecond, 2).padStart(7)} ${fmt(r.msPerStep, 0).padStart(9)} ${fmt(r.gpuBytesPerImage === null ? null : r.gpuBytesPerImage / 1e6, 2).padStart(11)} ${fmt(r.camMsPerImage, 0).padStart(12)}${r.error ? `  ${r.error}` : ''}`),
     '',

@@ -1,10 +1,20 @@
 /**
- * Demo pointing game after training in the studio (Chromium, WebGPU on SwiftShader here): the share of
+ * Demo pointing game after training in the studio (Chromium; WebGL on SwiftShader by default): the share of
  * positive demo VALIDATION + TEST images (held out from training) whose CAM peak (positive class) lies in the planted lesion, within the standard
  * tolerance (15 px at 224 px, scaled). The configuration is the feasible one measured for the report;
- * override it with EVAL_POINTING_{SIZE,COUNT,EPOCHS,WIDTH,LR,BATCH} to explore.
+ * override it with EVAL_POINTING_{SIZE,COUNT,EPOCHS,WIDTH,LR,BATCH,AUGMENT} to explore; EVAL_POINTING_SAVE=<dir> keeps
+ * the trained model and the dataset's mean/std for offline analysis.
+ *
+ * Measured here (width ⅛, lr 1e-3, batch 32, 3 epochs over 1,200 demo images, no augmentation):
+ *   128 px: val AUC 0.984, pointing game 0.414 (with augmentation: AUC 0.947, 0.362);
+ *   160 px: val AUC 0.957, pointing game 0.690 (training 25 min).
+ * The classifier does look at the lesion (filling it with the lung's mean turns 40 of 48 positive logits
+ * negative) and the CAM peak lies on the lesion's side in 47 of 48 images, but the peak is drawn towards the
+ * centre: on a 4×4 (128 px) or 5×5 (160 px) layer-4 map most cells touch the zero-padded border, where
+ * every activation is weaker. Larger inputs (224 px: 7×7) are the next thing to measure.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStudio, servePreview, type Served, type Session } from '../support/browser';
 import { chromiumArgsFor } from '../../src/cli/session';
@@ -13,12 +23,14 @@ import type { BackendChoice } from '../../src/cli/options';
 const env = (name: string, fallback: number) => Number(process.env[`EVAL_POINTING_${name}`] ?? fallback);
 // WebGL by default: on SwiftShader it trains this configuration ~8× faster than WebGPU (EVAL_POINTING_BACKEND=webgpu to compare)
 const BACKEND = (process.env.EVAL_POINTING_BACKEND ?? 'webgl') as BackendChoice;
-const CFG = { backend: BACKEND, size: env('SIZE', 128), count: env('COUNT', 240), epochs: env('EPOCHS', 10), width: env('WIDTH', 0.125), lr: env('LR', 0.001), batch: env('BATCH', 16), augment: env('AUGMENT', 0) === 1 };
+// training may take up to EVAL_POINTING_TRAIN_MINUTES (default 40); the test allows 10 more for import, CAMs and exports
+const TRAIN_MS = env('TRAIN_MINUTES', 40) * 60_000;
+const CFG = { backend: BACKEND, size: env('SIZE', 160), count: env('COUNT', 1200), epochs: env('EPOCHS', 3), width: env('WIDTH', 0.125), lr: env('LR', 0.001), batch: env('BATCH', 32), augment: env('AUGMENT', 0) === 1 };
 
-// Opt-in (about 10 min on SwiftShader). A 128 px input gives a 4×4 layer-4 map: even an ideal CAM can point at
+// Opt-in (about 30 min on SwiftShader). A 128 px input gives a 4×4 layer-4 map: even an ideal CAM can point at
 // 92 % of the demo lesions (tests/unit/eval/pointing-game.test.ts), 160 px at all of them.
 const enabled = process.env.EVAL_POINTING === '1';
-if (!enabled) console.warn('skipping the demo pointing game: set EVAL_POINTING=1 (about 10 minutes on a software adapter)');
+if (!enabled) console.warn('skipping the demo pointing game: set EVAL_POINTING=1 (about 30 minutes on a software adapter)');
 
 describe.skipIf(!enabled)('demo pointing game', () => {
   let served: Served;
@@ -59,7 +71,7 @@ describe.skipIf(!enabled)('demo pointing game', () => {
         () => undefined,
       );
     }, 30_000);
-    await page.waitForSelector('[data-testid="train-status"][data-status="done"], [data-testid="train-status"][data-status="failed"]', { timeout: 840_000 });
+    await page.waitForSelector('[data-testid="train-status"][data-status="done"], [data-testid="train-status"][data-status="failed"]', { timeout: TRAIN_MS });
     clearInterval(progress);
     expect(await page.locator('[data-testid="error"]').allTextContents()).toEqual([]);
     const tTrain = performance.now();
@@ -88,7 +100,19 @@ describe.skipIf(!enabled)('demo pointing game', () => {
     expect(rows[0]).toBe('file,patient,split,label,logit,probability,predicted');
     expect(new Set(rows.slice(1).map((r) => r.split(',')[2]))).toEqual(new Set(['val', 'test']));
 
+    // EVAL_POINTING_SAVE=<dir>: keep the trained model and the dataset's mean/std for offline analysis
+    const saveDir = process.env.EVAL_POINTING_SAVE;
+    if (saveDir) {
+      await mkdir(saveDir, { recursive: true });
+      const [model] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-model"]')]);
+      await model.saveAs(path.join(saveDir, 'model.safetensors'));
+      const stats = page.locator('[data-testid="dataset-stats"]').first();
+      const meanStd = { mean: Number(await stats.getAttribute('data-mean')), std: Number(await stats.getAttribute('data-std')) };
+      await writeFile(path.join(saveDir, 'run.json'), JSON.stringify({ ...CFG, ...meanStd, accuracy, total }, null, 2));
+      console.log(`saved the model and ${JSON.stringify(meanStd)} to ${saveDir}`);
+    }
+
     expect(total).toBeGreaterThanOrEqual(10);
     expect(accuracy).toBeGreaterThanOrEqual(0.8);
-  });
+  }, TRAIN_MS + 600_000);
 });
