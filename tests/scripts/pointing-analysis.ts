@@ -1,0 +1,104 @@
+/**
+ * Why does a trained demo model's CAM miss the lesion? Offline analysis (Node, tfjs CPU) of a model saved by
+ *   EVAL_POINTING_SAVE=<dir> EVAL_POINTING=1 npx vitest run --project browser tests/e2e/eval-pointing.test.ts
+ * Usage: npx tsx tests/scripts/pointing-analysis.ts <dir> [images=64]
+ * On unseen demo images (indices from 5000, same generator and seed as the demo) it prints, per explanation
+ * method, the pointing game, how often the peak lies on the lesion's side and its mean distance to the lesion;
+ * and the occlusion check: positive logits before and after the lesion is filled with the lung's mean grey.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEMO_DEFAULTS, generateDemoScene, type DemoScene } from '../../src/lib/demo';
+import { explainPixels, type CamMethod } from '../../src/lib/eval/explain';
+import { peakIndex, pointingHit, standardTolerancePx } from '../../src/lib/eval/pointing-game';
+import { createResNet18, forward } from '../../src/lib/model/resnet';
+import { readSafetensors } from '../../src/lib/model/safetensors';
+import { loadStateDict } from '../../src/lib/model/state-dict';
+import { toInputTensor } from '../../src/lib/train/batches';
+
+const [dir, countArg] = process.argv.slice(2);
+if (!dir) throw new Error('usage: npx tsx tests/scripts/pointing-analysis.ts <dir saved by EVAL_POINTING_SAVE> [images]');
+const count = Number(countArg ?? 64);
+const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')) as { size: number; width: number; mean: number; std: number };
+const size = run.size;
+
+await tf.setBackend('cpu');
+const model = createResNet18({ widthMultiplier: run.width, numClasses: 1, inputSize: size }, 1);
+loadStateDict(model, readSafetensors(readFileSync(path.join(dir, 'model.safetensors'))), { adaptImageNet: false });
+
+const positives: DemoScene[] = [];
+for (let i = 5000; positives.length < count; i++) {
+  const s = generateDemoScene(i, { seed: DEMO_DEFAULTS.seed, size, positiveFraction: DEMO_DEFAULTS.positiveFraction });
+  if (s.label === 1) positives.push(s);
+}
+
+/** Lesion pixels (mask dilated by 4 px) replaced by the mean grey of the rest of the lungs. */
+function fillLesion(s: DemoScene): Uint8Array {
+  const near = new Uint8Array(size * size);
+  s.lesionMask.forEach((m, i) => {
+    if (!m) return;
+    const y = Math.floor(i / size);
+    const x = i % size;
+    for (let yy = Math.max(0, y - 4); yy <= Math.min(size - 1, y + 4); yy++) for (let xx = Math.max(0, x - 4); xx <= Math.min(size - 1, x + 4); xx++) near[yy * size + xx] = 1;
+  });
+  let sum = 0;
+  let n = 0;
+  s.lungMask.forEach((m, i) => {
+    if (m && !near[i]) [sum, n] = [sum + s.pixels[i], n + 1];
+  });
+  const out = s.pixels.slice();
+  near.forEach((m, i) => {
+    if (m && s.lungMask[i]) out[i] = Math.round(sum / n);
+  });
+  return out;
+}
+
+async function logits(images: Uint8Array[]): Promise<number[]> {
+  const x = toInputTensor(images, size, run.mean, run.std);
+  const { logits: l, features } = forward(model, x, { training: false });
+  const values = Array.from(await l.data());
+  tf.dispose([x, l, features]);
+  return values;
+}
+
+const tolerance = standardTolerancePx(size);
+for (const method of ['cam', 'gradcam', 'gradcam++'] as CamMethod[]) {
+  let hits = 0;
+  let sameSide = 0;
+  let oneSided = 0;
+  let distance = 0;
+  for (let b = 0; b < positives.length; b += 8) {
+    const batch = positives.slice(b, b + 8);
+    const explained = await explainPixels(model, run.mean, run.std, batch.map((s) => s.pixels), method, 1);
+    explained.forEach((e, j) => {
+      const mask = batch[j].lesionMask;
+      if (pointingHit(e.heat, mask, size, tolerance)) hits++;
+      const peak = peakIndex(e.heat, size);
+      const [px, py] = [peak % size, Math.floor(peak / size)];
+      let [left, right, sx, sy] = [0, 0, 0, 0];
+      mask.forEach((m, i) => {
+        if (!m) return;
+        if (i % size < size / 2) left++;
+        else right++;
+        sx += i % size;
+        sy += Math.floor(i / size);
+      });
+      if (left && right) return; // lesions in both lungs: no single side
+      oneSided++;
+      if (px < size / 2 === left > 0) sameSide++;
+      distance += Math.hypot(px - sx / (left + right), py - sy / (left + right));
+    });
+  }
+  console.log(`${method}: pointing game ${hits}/${positives.length} = ${(hits / positives.length).toFixed(3)}; peak on the lesion's side ${sameSide}/${oneSided}; mean distance peak → lesion centroid ${(distance / oneSided).toFixed(1)} px (tolerance ${tolerance} px)`);
+}
+
+const before: number[] = [];
+const after: number[] = [];
+for (let b = 0; b < positives.length; b += 8) {
+  const batch = positives.slice(b, b + 8);
+  before.push(...(await logits(batch.map((s) => s.pixels))));
+  after.push(...(await logits(batch.map(fillLesion))));
+}
+const mean = (v: number[]) => (v.reduce((a, c) => a + c, 0) / v.length).toFixed(2);
+console.log(`occlusion: positive logits > 0 in ${before.filter((v) => v > 0).length}/${count} images (mean ${mean(before)}); with the lesion filled ${after.filter((v) => v > 0).length}/${count} (mean ${mean(after)})`);
