@@ -12,6 +12,7 @@ import { createResNet18, type ResNetConfig } from '../lib/model/resnet';
 import { gradientsOf, trainStep, trainingLoss, type LossSpec } from '../lib/model/train-step';
 import { fittingMicroBatchSize, largestActivationBytes } from '../lib/model/micro-batch';
 import type { TrainConfig } from '../lib/train/config';
+import type { GpuMemoryHooks } from '../lib/train/trainer';
 
 export interface GpuBufferStats {
   /** bytes held by live tensors (and, on WebGPU, in-flight uniforms/staging) */
@@ -153,6 +154,8 @@ export interface GpuAllocationMeter {
   growth(): number | undefined;
   /** the allocation at begin() */
   base(): number;
+  /** bytes of every buffer / texture the backend holds now, pool included; undefined off WebGPU/WebGL */
+  allocated(): number | undefined;
 }
 
 /**
@@ -178,7 +181,13 @@ export function gpuAllocationMeter(): GpuAllocationMeter {
     },
     growth: () => (sample() ? peak - base : undefined),
     base: () => base,
+    allocated: () => gpuBufferStats()?.allocatedBytes,
   };
+}
+
+/** The trainer's gpuMemory hook for a run planned by planTrainMemory: a fresh meter, in-step releases as planned. */
+export function gpuMemoryHooks(plan: TrainMemoryPlan): GpuMemoryHooks {
+  return { ...gpuAllocationMeter(), releaseWithinSteps: plan.releaseWithinSteps };
 }
 
 /** Peak allocation growth of `run`, starting from an empty pool: the GPU footprint of what it does. */
@@ -286,7 +295,7 @@ export interface TrainMemoryPlan {
  * pool is emptied within steps too).
  */
 export async function planTrainMemory(cfg: TrainConfig, numClasses: number): Promise<TrainMemoryPlan> {
-  if (!gpuBufferStats()) return { microBatchSize: cfg.microBatchSize, releaseWithinSteps: false };
+  if (!gpuPool()) return { microBatchSize: cfg.microBatchSize, releaseWithinSteps: false };
   if (cfg.microBatchSize !== undefined) return { microBatchSize: cfg.microBatchSize, releaseWithinSteps: true };
   const budget = cfg.gpuBudgetMB !== undefined ? cfg.gpuBudgetMB * 1e6 : DEFAULT_GPU_BUDGET_BYTES;
   const bound = UPPER_BOUND_BYTES_PER_224PX_IMAGE * (cfg.imageSize / 224) ** 2 * Math.max(cfg.widthMultiplier, 0.25);

@@ -12,7 +12,7 @@ import { readPth } from '../lib/model/pth';
 import { toTfjsWeights, type TfjsWeights } from '../lib/model/tfjs-weights';
 import type { StateDict } from '../lib/model/state-dict';
 import { train, type EpochRecord, type StepProgress, type TrainOutcome } from '../lib/train/trainer';
-import { gpuAllocationMeter, planTrainMemory } from './gpu-memory';
+import { gpuMemoryHooks, planTrainMemory } from './gpu-memory';
 import { noSessionReaders } from './session-guard';
 import { validateConfig, type TrainConfig } from '../lib/train/config';
 import { StudioError, toErrorData, type StudioErrorData } from '../lib/errors';
@@ -137,7 +137,7 @@ async function runTraining(run: RunRecord, cfg: TrainConfig, events: TrainEvents
       { mean: dataset.mean, std: dataset.std, load: dataset.load, train: dataset.examples('train'), val: dataset.examples('val') },
       fitted,
       {
-        gpuMemory: { ...gpuAllocationMeter(), releaseWithinSteps: plan.releaseWithinSteps },
+        gpuMemory: gpuMemoryHooks(plan),
         onStep: (p) => events.onStep(p),
         onEpoch: (r) => events.onEpoch(r),
         checkpoint: (epoch, h, value) => saveCheckpoint(run, epoch, h, value),

@@ -12,10 +12,11 @@ import path from 'node:path';
 import { DEMO_DEFAULTS, generateDemoScene, type DemoScene } from '../../src/lib/demo';
 import { explainPixels, type CamMethod } from '../../src/lib/eval/explain';
 import { peakIndex, pointingHit, standardTolerancePx } from '../../src/lib/eval/pointing-game';
-import { createResNet18, forward } from '../../src/lib/model/resnet';
+import { createResNet18 } from '../../src/lib/model/resnet';
 import { readSafetensors } from '../../src/lib/model/safetensors';
 import { loadStateDict } from '../../src/lib/model/state-dict';
-import { toInputTensor } from '../../src/lib/train/batches';
+import { chunk } from '../../src/lib/chunk';
+import { predictLogits } from '../../src/lib/train/evaluate';
 
 const [dir, countArg] = process.argv.slice(2);
 if (!dir) throw new Error('usage: npx tsx tests/scripts/pointing-analysis.ts <dir saved by EVAL_POINTING_SAVE> [images]');
@@ -54,12 +55,11 @@ function fillLesion(s: DemoScene): Uint8Array {
   return out;
 }
 
+/** Eval-mode logits of in-memory images, through the trainer's own predictLogits. */
 async function logits(images: Uint8Array[]): Promise<number[]> {
-  const x = toInputTensor(images, size, run.mean, run.std);
-  const { logits: l, features } = forward(model, x, { training: false });
-  const values = Array.from(await l.data());
-  tf.dispose([x, l, features]);
-  return values;
+  const examples = images.map((_, i) => ({ id: String(i), label: 1 }));
+  const found = await predictLogits(model, { mean: run.mean, std: run.std, load: async (ids) => ids.map((id) => images[Number(id)]) }, examples, 8);
+  return found.map((l) => l[0]);
 }
 
 const tolerance = standardTolerancePx(size);
@@ -68,8 +68,7 @@ for (const method of ['cam', 'gradcam', 'gradcam++'] as CamMethod[]) {
   let sameSide = 0;
   let oneSided = 0;
   let distance = 0;
-  for (let b = 0; b < positives.length; b += 8) {
-    const batch = positives.slice(b, b + 8);
+  for (const batch of chunk(positives, 8)) {
     const explained = await explainPixels(model, run.mean, run.std, batch.map((s) => s.pixels), method, 1);
     explained.forEach((e, j) => {
       const mask = batch[j].lesionMask;
@@ -93,12 +92,7 @@ for (const method of ['cam', 'gradcam', 'gradcam++'] as CamMethod[]) {
   console.log(`${method}: pointing game ${hits}/${positives.length} = ${(hits / positives.length).toFixed(3)}; peak on the lesion's side ${sameSide}/${oneSided}; mean distance peak → lesion centroid ${(distance / oneSided).toFixed(1)} px (tolerance ${tolerance} px)`);
 }
 
-const before: number[] = [];
-const after: number[] = [];
-for (let b = 0; b < positives.length; b += 8) {
-  const batch = positives.slice(b, b + 8);
-  before.push(...(await logits(batch.map((s) => s.pixels))));
-  after.push(...(await logits(batch.map(fillLesion))));
-}
+const before = await logits(positives.map((s) => s.pixels));
+const after = await logits(positives.map(fillLesion));
 const mean = (v: number[]) => (v.reduce((a, c) => a + c, 0) / v.length).toFixed(2);
 console.log(`occlusion: positive logits > 0 in ${before.filter((v) => v > 0).length}/${count} images (mean ${mean(before)}); with the lesion filled ${after.filter((v) => v > 0).length}/${count} (mean ${mean(after)})`);

@@ -45,8 +45,8 @@ export interface EpochRecord {
   imagesPerSecond: number;
   /** live tfjs tensors after the epoch: must stay constant from epoch to epoch */
   numTensors: number;
-  /** GPU bytes the backend holds after the epoch (buffers or textures incl. its pool; absent on CPU);
-   * constant from epoch to epoch when the platform's gpuMemory hook empties the pool */
+  /** GPU bytes the backend holds after the epoch (buffers or textures incl. its pool, read through the
+   * platform's gpuMemory hook; absent without one or on CPU); constant from epoch to epoch as the hook empties the pool */
   gpuBytes?: number;
   /** forward/backward passes per full training step (see StepProgress.microBatches) */
   microBatches: number;
@@ -76,6 +76,8 @@ export interface GpuMemoryHooks {
   begin(): void;
   /** after that step: the largest allocation since begin() (sampled at every release) minus the allocation at begin() */
   growth(): number | undefined;
+  /** bytes of every GPU buffer / texture the backend holds now, pool included (undefined on CPU) */
+  allocated(): number | undefined;
 }
 
 export interface TrainOutcome {
@@ -177,9 +179,7 @@ export async function train(
     const val = summarise(await predictLogits(model, data, data.val, cfg.batchSize), data.val, model.config.numClasses, posWeight);
     hooks.gpuMemory?.release();
     const seconds = (performance.now() - t0) / 1000;
-    // WebGPU reports its buffers as numBytesAllocatedInGPU, WebGL its textures as numBytesInGPUAllocated
-    const memory = tf.memory() as tf.MemoryInfo & { numBytesAllocatedInGPU?: number; numBytesInGPUAllocated?: number };
-    const gpuBytes = memory.numBytesAllocatedInGPU ?? memory.numBytesInGPUAllocated;
+    const gpuBytes = hooks.gpuMemory?.allocated();
     const record: EpochRecord = {
       epoch,
       trainLoss: stepLosses.reduce((a, b) => a + b, 0) / stepLosses.length,
@@ -189,7 +189,7 @@ export async function train(
       valF1: val.f1,
       seconds,
       imagesPerSecond: data.train.length / seconds,
-      numTensors: memory.numTensors,
+      numTensors: tf.memory().numTensors,
       ...(gpuBytes !== undefined ? { gpuBytes } : {}),
       microBatches,
       ...(stepGrowth !== undefined ? { gpuBytesPerImage: stepGrowth / Math.ceil(batches[0].length / microBatches) } : {}),

@@ -46,8 +46,8 @@ async function trainSynthetic(opts: { size: number; width: number; epochs: numbe
   const model = createResNet18({ widthMultiplier: opts.width, numClasses: 1, inputSize: opts.size }, 4);
   const adam = new Adam({ lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
   try {
-    const hooks = opts.release ? { gpuMemory: { ...gpuMemory.gpuAllocationMeter(), releaseWithinSteps: opts.microBatchSize !== undefined } } : {};
-    const outcome = await train(model, adam, data, cfg, hooks);
+    const plan = await gpuMemory.planTrainMemory(cfg, 1);
+    const outcome = await train(model, adam, data, { ...cfg, microBatchSize: plan.microBatchSize }, opts.release ? { gpuMemory: gpuMemory.gpuMemoryHooks(plan) } : {});
     return outcome.history.map(({ epoch, numTensors, gpuBytes, gpuBytesPerImage, microBatches, seconds }) => ({ epoch, numTensors, gpuBytes, gpuBytesPerImage, microBatches, seconds }));
   } finally {
     adam.dispose();

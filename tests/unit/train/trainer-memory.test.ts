@@ -43,7 +43,7 @@ describe('trainer: micro-batches, schedule, constant memory (CPU)', () => {
     let released = 0;
     // a fake meter: the metered step "grows" by 1000 bytes per begin() so far
     let begun = 0;
-    const gpuMemory = { release: () => void released++, releaseWithinSteps: true, begin: () => void begun++, growth: () => 1000 * begun };
+    const gpuMemory = { release: () => void released++, releaseWithinSteps: true, begin: () => void begun++, growth: () => 1000 * begun, allocated: () => undefined };
     const outcome = await train(model, adam, syntheticData(12, 4), cfg, { onStep: (p) => steps.push(p), gpuMemory });
     const { history } = outcome;
     expect(history.map((r) => r.epoch)).toEqual([1, 2, 3]);
@@ -70,7 +70,7 @@ describe('trainer: micro-batches, schedule, constant memory (CPU)', () => {
     const model = createResNet18({ widthMultiplier: 0.125, numClasses: 1, inputSize: SIZE }, 3);
     const adam = new Adam({ lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
     let released = 0;
-    const gpuMemory = { release: () => void released++, releaseWithinSteps: false, begin: () => undefined, growth: () => 400 };
+    const gpuMemory = { release: () => void released++, releaseWithinSteps: false, begin: () => undefined, growth: () => 400, allocated: () => undefined };
     const { history } = await train(model, adam, syntheticData(8, 4), cfg, { gpuMemory });
     expect(released).toBe(2);
     expect(history.map((r) => r.gpuBytesPerImage)).toEqual([100, 100]);
