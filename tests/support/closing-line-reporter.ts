@@ -1,7 +1,9 @@
 /**
- * Ends each vitest run with one plain line, e.g. `unit: 308 passed, 0 failed, 3 skipped`: the form CI
- * reads to tell a run that executed tests from one that executed none (vitest's own summary is coloured
- * and not in that form). Counts test cases, not files.
+ * Ends each vitest run with one plain line, e.g. `308 passed, 0 failed, 3 skipped`, after a line naming the
+ * project: the form CI reads to tell a run that executed tests from one that executed none (vitest's own
+ * summary is coloured and not in that form). The count stands alone on its line, without the project's
+ * name in front: CI flagged the labelled form (`unit: 308 passed, …`) as "ran no test". Counts test cases,
+ * not files.
  */
 import type { Reporter, TestModule } from 'vitest/node';
 
@@ -21,6 +23,6 @@ export default class ClosingLineReporter implements Reporter {
     }
     counts.failed += unhandledErrors.length;
     const label = projects.size === 1 ? [...projects][0] : 'tests';
-    process.stdout.write(`\n${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    process.stdout.write(`\n${label} tests, vitest\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
   }
 }
