@@ -1,7 +1,7 @@
 /** Datasets: the stored list, demo generation and folder import, with progress and cancel. */
 import { DEMO_DEFAULTS } from '../lib/demo/generate';
 import { parseLabelCsv, labelFromPath, classIndex, type LabelTable } from '../lib/dataset/labels';
-import { splitFromPath } from '../lib/dataset/splits';
+import { DEFAULT_SPLIT_FRACTIONS, splitFromPath } from '../lib/dataset/splits';
 import { chunk } from '../lib/chunk';
 import { StudioError } from '../lib/errors';
 import { deleteDataset, openStudioDb, type DatasetRecord, type RejectionRecord } from '../platform/db';
@@ -74,7 +74,7 @@ class DatasetState {
   private async createRecord(
     partial: Pick<DatasetRecord, 'id' | 'name' | 'source' | 'imageSize' | 'classes'>,
     seed: number,
-    fractions: [number, number, number] = [0.8, 0.1, 0.1],
+    fractions: [number, number, number] = DEFAULT_SPLIT_FRACTIONS,
   ): Promise<void> {
     const db = await openStudioDb();
     const existing = await db.get('datasets', partial.id);

@@ -1,15 +1,18 @@
 /**
  * Why does a trained demo model's CAM miss the lesion? Offline analysis (Node, tfjs CPU) of a model saved by
  *   EVAL_POINTING_SAVE=<dir> EVAL_POINTING=1 npx vitest run --project browser tests/e2e/eval-pointing.test.ts
- * Usage: npx tsx tests/scripts/pointing-analysis.ts <dir> [images=64]
- * On unseen demo images (indices from 5000, same generator and seed as the demo) it prints, per explanation
- * method, the pointing game, how often the peak lies on the lesion's side and its mean distance to the lesion;
- * and the occlusion check: positive logits before and after the lesion is filled with the lung's mean grey.
+ * Usage: npx tsx tests/scripts/pointing-analysis.ts <dir> [images=64 | heldout]
+ * On unseen demo images (indices from 5000, same generator and seed as the demo) — or, with `heldout`, on the
+ * very val+test positives the studio scored (the demo's default split of run.json's image count) — it prints,
+ * per explanation method, the pointing game, how often the peak lies on the lesion's side and its mean distance
+ * to the lesion; and the occlusion check: positive logits before and after the lesion is filled with the
+ * lung's mean grey. Node runs tfjs's CPU backend, so `heldout` also tells a backend's error from the model's.
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEMO_DEFAULTS, generateDemoScene, type DemoScene } from '../../src/lib/demo';
+import { DEMO_DEFAULTS, demoLabel, generateDemoImage, generateDemoScene, type DemoScene } from '../../src/lib/demo';
+import { assignSplits, DEFAULT_SPLIT_FRACTIONS } from '../../src/lib/dataset/splits';
 import { explainPixels, type CamMethod } from '../../src/lib/eval/explain';
 import { peakIndex, pointingHit, standardTolerancePx } from '../../src/lib/eval/pointing-game';
 import { createResNet18 } from '../../src/lib/model/resnet';
@@ -20,19 +23,30 @@ import { predictLogits } from '../../src/lib/train/evaluate';
 
 const [dir, countArg] = process.argv.slice(2);
 if (!dir) throw new Error('usage: npx tsx tests/scripts/pointing-analysis.ts <dir saved by EVAL_POINTING_SAVE> [images]');
-const count = Number(countArg ?? 64);
-const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')) as { size: number; width: number; mean: number; std: number };
+const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')) as { size: number; width: number; mean: number; std: number; count: number };
 const size = run.size;
+const demoOptions = { seed: DEMO_DEFAULTS.seed, size, positiveFraction: DEMO_DEFAULTS.positiveFraction };
 
 await tf.setBackend('cpu');
 const model = createResNet18({ widthMultiplier: run.width, numClasses: 1, inputSize: size }, 1);
 loadStateDict(model, readSafetensors(readFileSync(path.join(dir, 'model.safetensors'))), { adaptImageNet: false });
 
-const positives: DemoScene[] = [];
-for (let i = 5000; positives.length < count; i++) {
-  const s = generateDemoScene(i, { seed: DEMO_DEFAULTS.seed, size, positiveFraction: DEMO_DEFAULTS.positiveFraction });
-  if (s.label === 1) positives.push(s);
+/** Indices of the positive val+test images of the studio's demo dataset of `n` images (default split settings). */
+function heldOutPositives(n: number): number[] {
+  const indices = Array.from({ length: n }, (_, i) => i);
+  const splits = assignSplits(indices.map((i) => generateDemoImage(i, demoOptions).patientId), { seed: DEMO_DEFAULTS.seed, fractions: DEFAULT_SPLIT_FRACTIONS });
+  return indices.filter((i) => splits[i] !== 'train' && demoLabel(i, DEMO_DEFAULTS.positiveFraction) === 1);
 }
+
+const positives: DemoScene[] = [];
+if (countArg === 'heldout') for (const i of heldOutPositives(run.count)) positives.push(generateDemoScene(i, demoOptions));
+else
+  for (let i = 5000; positives.length < Number(countArg ?? 64); i++) {
+    const s = generateDemoScene(i, demoOptions);
+    if (s.label === 1) positives.push(s);
+  }
+const count = positives.length;
+console.log(`${count} positive images (${countArg === 'heldout' ? `the held-out val+test positives of the ${run.count}-image demo` : 'unseen, indices from 5000'})`);
 
 /** Lesion pixels (mask dilated by 4 px) replaced by the mean grey of the rest of the lungs. */
 function fillLesion(s: DemoScene): Uint8Array {

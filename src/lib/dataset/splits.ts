@@ -60,6 +60,9 @@ export function groupCounts(groups: number, fractions: [number, number, number])
   return counts as [number, number, number];
 }
 
+/** train / val / test shares of patients when the user chooses none. */
+export const DEFAULT_SPLIT_FRACTIONS: [number, number, number] = [0.8, 0.1, 0.1];
+
 /**
  * One split per item. Fractions count GROUPS (patients), not images. Groups are ordered by a seeded
  * hash of their key — so the result depends only on the set of keys and the seed (never on item

@@ -116,10 +116,21 @@ export function variableGradsLowMemory(f: () => tf.Scalar, variables: tf.Variabl
     const { value, grads } = tf.variableGrads(f, variables);
     return { value, grads: variables.map((v) => grads[v.name] ?? null) };
   }
+  const disposeSaved = () => {
+    for (const node of engine.state.activeTape ?? []) for (const t of node.saved ?? []) t.dispose();
+  };
   const y = engine.scopedRun(
     () => engine.startTape(),
     () => engine.endTape(),
-    () => tf.tidy('forward', f),
+    () =>
+      tf.tidy('forward', () => {
+        try {
+          return f();
+        } catch (error) {
+          disposeSaved(); // the tape keeps (engine.keep) what it saved for the backward pass: tidy would not free it
+          throw error;
+        }
+      }),
   );
   if (!(y instanceof tf.Tensor) || y.rank !== 0) throw new Error('variableGradsLowMemory: f must return a scalar');
   const tape = engine.state.activeTape ?? [];
@@ -134,7 +145,7 @@ export function variableGradsLowMemory(f: () => tf.Scalar, variables: tf.Variabl
     return byIndex;
   });
   // what the walk left (nodes off the x→y paths) goes as in Engine.gradients
-  for (const node of tape) for (const t of node.saved ?? []) t.dispose();
+  disposeSaved();
   engine.state.activeTape = null;
   return { value: y as tf.Scalar, grads: variables.map((_, i) => found[i] ?? null) };
 }

@@ -28,6 +28,19 @@ describe('trainStep', () => {
     model.dispose();
   });
 
+  it('frees what it made when the forward pass throws (one image at 32 px: a 1×1 layer-4 map for BatchNorm)', async () => {
+    const model = createResNet18({ widthMultiplier: 0.125, numClasses: 1, inputSize: 32 }, 1);
+    const opt = new Adam(adamCfg);
+    const x = tf.randomNormal([1, 32, 32, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const y = tf.tensor1d([1]);
+    const before = tf.memory().numTensors;
+    await expect(trainStep(model, opt, x, y, { kind: 'bce', posWeight: 1 })).rejects.toThrow('more than one value per channel');
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+    opt.dispose();
+    model.dispose();
+  });
+
   it('fits a fixed 3-class batch (loss falls) and reports gradient norms equal to a direct computation', async () => {
     const model = createResNet18({ widthMultiplier: 0.125, numClasses: 3, inputSize: 32 }, 2);
     const opt = new Adam(adamCfg);
