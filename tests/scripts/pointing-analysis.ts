@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEMO_DEFAULTS, demoLabel, generateDemoImage, generateDemoScene, type DemoScene } from '../../src/lib/demo';
+import { DEMO_DEFAULTS, demoLabel, demoPatientId, generateDemoScene, type DemoScene } from '../../src/lib/demo';
 import { assignSplits, DEFAULT_SPLIT_FRACTIONS } from '../../src/lib/dataset/splits';
 import { explainPixels, type CamMethod } from '../../src/lib/eval/explain';
 import { peakIndex, pointingHit, standardTolerancePx } from '../../src/lib/eval/pointing-game';
@@ -34,7 +34,7 @@ loadStateDict(model, readSafetensors(readFileSync(path.join(dir, 'model.safetens
 /** Indices of the positive val+test images of the studio's demo dataset of `n` images (default split settings). */
 function heldOutPositives(n: number): number[] {
   const indices = Array.from({ length: n }, (_, i) => i);
-  const splits = assignSplits(indices.map((i) => generateDemoImage(i, demoOptions).patientId), { seed: DEMO_DEFAULTS.seed, fractions: DEFAULT_SPLIT_FRACTIONS });
+  const splits = assignSplits(indices.map(demoPatientId), { seed: DEMO_DEFAULTS.seed, fractions: DEFAULT_SPLIT_FRACTIONS });
   return indices.filter((i) => splits[i] !== 'train' && demoLabel(i, DEMO_DEFAULTS.positiveFraction) === 1);
 }
 

@@ -45,6 +45,11 @@ export function demoId(index: number): string {
   return `demo-${String(index).padStart(5, '0')}`;
 }
 
+/** One synthetic patient per image: the key the demo's patient-level split groups by. */
+export function demoPatientId(index: number): string {
+  return `demo-patient-${String(index).padStart(5, '0')}`;
+}
+
 export interface DemoScene extends DemoImage {
   /** size × size, 1 inside either lung contour (for tests and overlays). */
   lungMask: Uint8Array;
@@ -133,7 +138,7 @@ export function generateDemoScene(index: number, options: DemoOptions): DemoScen
       pixels[i] = Math.round(Math.min(Math.max(value, 0), 1) * 255);
     }
   }
-  return { id: demoId(index), patientId: `demo-patient-${String(index).padStart(5, '0')}`, label, size, pixels, lesionMask, lungMask };
+  return { id: demoId(index), patientId: demoPatientId(index), label, size, pixels, lesionMask, lungMask };
 }
 
 export function generateDemoImage(index: number, options: DemoOptions): DemoImage {

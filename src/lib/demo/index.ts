@@ -1,2 +1,2 @@
-export { DEMO_DEFAULTS, demoId, demoLabel, generateDemoImage, generateDemoScene } from './generate';
+export { DEMO_DEFAULTS, demoId, demoLabel, demoPatientId, generateDemoImage, generateDemoScene } from './generate';
 export type { DemoImage, DemoOptions, DemoScene } from './generate';
