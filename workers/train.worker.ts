@@ -3,5 +3,6 @@ import { expose } from 'comlink';
 import '../src/platform/comlink-errors';
 import * as trainingService from '../src/platform/training-service';
 import * as explainService from '../src/platform/explain-service';
-expose({ ...trainingService, ...explainService });
-export type TrainingApi = typeof trainingService & typeof explainService;
+import * as storageProbe from '../src/platform/storage-probe';
+expose({ ...trainingService, ...explainService, ...storageProbe });
+export type TrainingApi = typeof trainingService & typeof explainService & typeof storageProbe;

@@ -33,15 +33,17 @@ export interface StudioOptions {
   weights?: string;
   /** how many highest-loss validation images get a CAM PNG */
   cams: number;
+  /** reload the page once this epoch is checkpointed, then resume the interrupted run (tests resume) */
+  reloadAfter?: number;
 }
 
 export const USAGE = `usage: npm run studio -- import <folder> [--labels <csv>] [--image-size <px>] [--split 80/10/10] [--seed <n>] [--backend webgpu|webgl|cpu] --out <dir>
        npm run studio -- train <folder> [--labels <csv>] [--eval <folder>] [--eval-labels <csv>] --out <dir>
               [--epochs <n>] [--batch <n>] [--image-size <px>] [--width <x>] [--lr <x>] [--pos-weight <x|auto>]
               [--augment on|off] [--patience <n>] [--split 80/10/10] [--seed <n>] [--backend webgpu|webgl|cpu]
-              [--weights <file.pth|file.safetensors>] [--cams <n>]`;
+              [--weights <file.pth|file.safetensors>] [--cams <n>] [--reload-after <epoch>]`;
 
-const TRAIN_ONLY = ['eval', 'eval-labels', 'epochs', 'batch', 'width', 'lr', 'pos-weight', 'augment', 'patience', 'weights', 'cams'];
+const TRAIN_ONLY = ['eval', 'eval-labels', 'epochs', 'batch', 'width', 'lr', 'pos-weight', 'augment', 'patience', 'weights', 'cams', 'reload-after'];
 const BOTH = ['labels', 'out', 'image-size', 'split', 'seed', 'backend'];
 
 function refuse(message: string): never {
@@ -133,5 +135,9 @@ export function parseArgs(argv: string[]): StudioOptions {
     options.weights = w;
   }
   if (v('cams')) options.cams = integer('cams', get('cams')!, 0, 100);
+  if (v('reload-after')) {
+    options.reloadAfter = integer('reload-after', get('reload-after')!, 1, 1000);
+    if (options.epochs === undefined || options.reloadAfter >= options.epochs) refuse('--reload-after needs --epochs greater than it (the run must have epochs left to resume).');
+  }
   return options;
 }

@@ -68,12 +68,35 @@ async function history(page: Page): Promise<EpochRow[]> {
   return rows.map(([epoch, trainLoss, valLoss, valAccuracy, valAuc, seconds, imagesPerSecond]) => ({ epoch, trainLoss, valLoss, valAccuracy, valAuc, seconds, imagesPerSecond }));
 }
 
+export interface ResumeReport {
+  /** the page was reloaded once this many epochs were shown (each is checkpointed before it is shown) */
+  reloadedAfterEpoch: number;
+  /** epochs the studio offered to resume from ("Resume interrupted run (N epochs done)") */
+  resumedFromEpochs: number;
+}
+
+/** Reload once epoch `after` is shown (its checkpoint is stored), then click "Resume interrupted run". */
+async function reloadAndResume(page: Page, after: number, log: (line: string) => void): Promise<ResumeReport> {
+  await page.waitForFunction(([row, n]) => document.querySelectorAll(row).length >= n, [sel(UI.historyRow), after] as const, { timeout: 3_600_000 });
+  log(`reloading the page after epoch ${after}…`);
+  await page.reload();
+  // the reloaded page lists interrupted runs once its training worker is up
+  await page.waitForSelector(sel(UI.resumeRun), { timeout: 120_000 }).catch(() => undefined);
+  await need(page, UI.resumeRun, 'to resume the interrupted run (--reload-after)');
+  const label = (await page.locator(sel(UI.resumeRun)).innerText()).match(/(\d+) epochs? done/);
+  const resumedFromEpochs = label ? Number(label[1]) : NaN;
+  log(`resuming from the checkpoint of epoch ${resumedFromEpochs}`);
+  await page.click(sel(UI.resumeRun));
+  return { reloadedAfterEpoch: after, resumedFromEpochs };
+}
+
 /** Train; samples the progress line's images/s while it runs. */
-async function runTraining(page: Page, log: (line: string) => void): Promise<{ seconds: number; imagesPerSecond: number[] }> {
+async function runTraining(page: Page, log: (line: string) => void, reloadAfter?: number): Promise<{ seconds: number; imagesPerSecond: number[]; resume: ResumeReport | null }> {
   await page.waitForSelector(`${sel(UI.train)}:not([disabled])`, { timeout: 60_000 });
   const rates: number[] = [];
   const t0 = performance.now();
   await page.click(sel(UI.train));
+  const resume = reloadAfter ? await reloadAndResume(page, reloadAfter, log) : null;
   const finished = `${sel(UI.status)}[data-status="done"], ${sel(UI.status)}[data-status="failed"], ${sel(UI.status)}[data-status="cancelled"]`;
   let lastEpoch = 0;
   let lastLog = performance.now();
@@ -99,7 +122,7 @@ async function runTraining(page: Page, log: (line: string) => void): Promise<{ s
     const err = await page.locator('[data-testid="error"]').allInnerTexts();
     throw new StudioError('internal', `Training ended "${status}": ${err.join(' ').replace(/\s+/g, ' ').trim() || 'no error shown'}`);
   }
-  return { seconds, imagesPerSecond: rates };
+  return { seconds, imagesPerSecond: rates, resume };
 }
 
 interface EvaluatedSet {
@@ -175,7 +198,7 @@ export async function trainAndEvaluate(session: StudioSession, o: StudioOptions,
   await setConfig(page, o);
   const configuration: Record<string, unknown> = { ...(await configShown(page)), imageSize: imported.imageSize, split: o.split ?? null, backend: session.backend.name };
   log(`training ${JSON.stringify(configuration)}`);
-  const trained = await runTraining(page, log);
+  const trained = await runTraining(page, log, o.reloadAfter);
   const epochs = await history(page);
   log(`trained ${epochs.length} epoch(s) in ${trained.seconds.toFixed(1)} s`);
 
@@ -223,6 +246,7 @@ export async function trainAndEvaluate(session: StudioSession, o: StudioOptions,
     evalImport,
     configuration,
     history: epochs,
+    resume: trained.resume,
     metrics: metricsFile?.sets ?? null,
     evaluated,
     cams: cams?.files ?? [],

@@ -19,6 +19,7 @@ export const UI = {
   status: 'train-status',
   progress: 'train-progress',
   historyRow: 'history-row',
+  resumeRun: 'resume-run',
   weightsInput: 'weights-input',
   weightsSelect: 'weights-select',
   exportModel: 'export-model',

@@ -18,6 +18,10 @@ export type StudioErrorCode =
   | 'bad-labels'
   | 'empty-dataset'
   | 'quota-exceeded'
+  | 'storage-value-too-large'
+  | 'storage-closed'
+  | 'storage-unavailable'
+  | 'storage-corrupt'
   | 'storage-failed'
   // model, weights, training
   | 'bad-weights'

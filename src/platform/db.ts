@@ -9,13 +9,19 @@
  *   checkpoints  key id = `${runId}|${epoch}`, index byRun     weights + optimizer state
  * Version 2 adds:
  *   weights      key name                    imported .pth / .safetensors files, kept for reuse
+ * Version 3 adds:
+ *   blobs        key `${blobKey}#${index}`   large bytes (checkpoint weights and optimizer moments,
+ *                imported weights) in chunks of ≤ 32 MB (lib/storage/chunks.ts); the records above
+ *                hold a BlobRef. Records written by version 2 hold the bytes inline and still read.
  * Image ids derive from the source path, so re-importing the same folder overwrites instead
  * of duplicating, and an interrupted import continues where it stopped.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Split } from '../lib/dataset/splits';
 import type { PixelSums } from '../lib/dataset/stats';
-import { StudioError } from '../lib/errors';
+import { chunkKeyRange, type BlobRef } from '../lib/storage/chunks';
+import { describeStorageError } from '../lib/storage/storage-errors';
+import type { StudioError } from '../lib/errors';
 
 export interface DatasetRecord {
   id: string;
@@ -87,10 +93,10 @@ export interface CheckpointRecord {
   id: string;
   runId: string;
   epoch: number;
-  /** safetensors bytes of the model state dict */
-  weights: Uint8Array;
+  /** safetensors bytes of the model state dict (inline in records of DB version 2) */
+  weights: BlobRef | Uint8Array;
   /** safetensors bytes of Adam's m and v, with the step in `optimizerStep` */
-  optimizer: Uint8Array;
+  optimizer: BlobRef | Uint8Array;
   optimizerStep: number;
   history: unknown[];
   monitorValue: number;
@@ -99,10 +105,18 @@ export interface CheckpointRecord {
 export interface WeightsRecord {
   name: string;
   importedAt: number;
+  /** the file's bytes (inline in records of DB version 2) */
+  bytes: BlobRef | Uint8Array;
+}
+
+export interface BlobChunkRecord {
+  /** chunkKey(ref.key, index) */
+  id: string;
   bytes: Uint8Array;
 }
 
-interface StudioSchema extends DBSchema {
+export interface StudioSchema extends DBSchema {
+  blobs: { key: string; value: BlobChunkRecord };
   weights: { key: string; value: WeightsRecord };
   datasets: { key: string; value: DatasetRecord };
   images: { key: string; value: ImageRecord; indexes: { byDataset: string } };
@@ -114,7 +128,7 @@ interface StudioSchema extends DBSchema {
 
 export type StudioDb = IDBPDatabase<StudioSchema>;
 export const DB_NAME = 'cxr-studio';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 let opened: Promise<StudioDb> | undefined;
 
@@ -134,6 +148,7 @@ export function openStudioDb(): Promise<StudioDb> {
         db.createObjectStore('checkpoints', { keyPath: 'id' }).createIndex('byRun', 'runId');
       }
       if (oldVersion < 2) db.createObjectStore('weights', { keyPath: 'name' });
+      if (oldVersion < 3) db.createObjectStore('blobs', { keyPath: 'id' });
     },
   });
   return opened;
@@ -143,23 +158,14 @@ export function imageId(datasetId: string, sourcePath: string): string {
   return `${datasetId}|${sourcePath}`;
 }
 
-/** Map IndexedDB's quota error to a message a person can act on. */
+/** Map an IndexedDB failure to a message a person can act on (lib/storage/storage-errors.ts). */
 export function storageError(e: unknown): StudioError {
-  const name = (e as { name?: string })?.name;
-  const text = e instanceof Error ? e.message : String(e);
-  // Chromium reports a full disk as an IO error that closes the connection, not as QuotaExceededError
-  if (name === 'QuotaExceededError' || /NO_SPACE|quota|disk (is )?full/i.test(text)) {
-    return new StudioError(
-      'quota-exceeded',
-      'The browser refused to store more data (storage quota exhausted). Delete a dataset or free disk space; everything stored so far is kept.',
-    );
-  }
-  return new StudioError('storage-failed', `IndexedDB failed: ${text}`);
+  return describeStorageError(e);
 }
 
 /** Delete a dataset and everything that hangs off it, in one transaction. */
 export async function deleteDataset(db: StudioDb, datasetId: string): Promise<void> {
-  const tx = db.transaction(['datasets', 'images', 'pixels', 'rejections', 'runs', 'checkpoints'], 'readwrite');
+  const tx = db.transaction(['datasets', 'images', 'pixels', 'rejections', 'runs', 'checkpoints', 'blobs'], 'readwrite');
   const range = IDBKeyRange.only(datasetId);
   for (const store of ['images', 'rejections'] as const) {
     let cursor = await tx.objectStore(store).index('byDataset').openKeyCursor(range);
@@ -176,8 +182,27 @@ export async function deleteDataset(db: StudioDb, datasetId: string): Promise<vo
       await tx.objectStore('checkpoints').delete(cursor.primaryKey);
       cursor = await cursor.continue();
     }
+    await tx.objectStore('blobs').delete(runBlobRange(runId));
     await tx.objectStore('runs').delete(runId);
   }
   await tx.objectStore('datasets').delete(datasetId);
   await tx.done;
+}
+
+/** Blob keys of a checkpoint's parts: `checkpoint|<checkpoint id>|weights` and `…|optimizer`. */
+export function checkpointBlobKey(checkpointId: string, part: 'weights' | 'optimizer'): string {
+  return `${checkpointBlobPrefix(checkpointId)}${part}`;
+}
+
+export function checkpointBlobPrefix(checkpointId: string): string {
+  return `checkpoint|${checkpointId}|`;
+}
+
+export function weightsBlobKey(name: string): string {
+  return `weights|${name}`;
+}
+
+/** Every chunk of every checkpoint of a run (checkpoint ids start with `${runId}|`). */
+export function runBlobRange(runId: string): IDBKeyRange {
+  return IDBKeyRange.bound(...chunkKeyRange(checkpointBlobPrefix(runId)));
 }

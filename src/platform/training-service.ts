@@ -18,7 +18,9 @@ import { validateConfig, type TrainConfig } from '../lib/train/config';
 import { StudioError, toErrorData, type StudioErrorData } from '../lib/errors';
 import { initBackend, type BackendInfo, type BackendName } from './backend';
 import { openStoredDataset, type StoredDataset } from './dataset-source';
-import { openStudioDb, storageError, type RunRecord } from './db';
+import { openStudioDb, type RunRecord } from './db';
+import { loadNewestCheckpoint, saveCheckpoint } from './checkpoint-store';
+import { loadWeights, storeWeights } from './weights-store';
 
 export interface TrainEvents {
   onStep(p: StepProgress): void;
@@ -83,42 +85,12 @@ function freshModel(cfg: TrainConfig, classes: string[]): void {
 }
 
 /** Optimizer state as one safetensors blob: keys "m.<param>" and "v.<param>". */
-async function saveCheckpoint(run: RunRecord, epoch: number, history: EpochRecord[], monitorValue: number): Promise<void> {
+async function checkpoint(run: RunRecord, epoch: number, history: EpochRecord[], monitorValue: number): Promise<void> {
   if (!model || !optimizer) return;
   const weights = writeSafetensors(await exportStateDict(model));
   const state = await optimizer.exportState();
   const merged = new Map([...[...state.m].map(([k, v]) => [`m.${k}`, v] as const), ...[...state.v].map(([k, v]) => [`v.${k}`, v] as const)]);
-  const db = await openStudioDb();
-  try {
-    const tx = db.transaction(['checkpoints', 'runs'], 'readwrite');
-    const existing = await tx.objectStore('checkpoints').index('byRun').getAll(IDBKeyRange.only(run.id));
-    void tx.objectStore('checkpoints').put({
-      id: `${run.id}|${String(epoch).padStart(4, '0')}`,
-      runId: run.id,
-      epoch,
-      weights,
-      optimizer: writeSafetensors(merged),
-      optimizerStep: state.step,
-      history,
-      monitorValue,
-    });
-    // keep the newest checkpoint and the best one by the monitored metric
-    const cfg = run.config as TrainConfig;
-    const better = (a: number, b: number) => (cfg.monitor === 'loss' ? a < b : a > b);
-    const best = existing.reduce<(typeof existing)[number] | undefined>(
-      (b, c) => (!b || better(c.monitorValue, b.monitorValue) ? c : b),
-      undefined,
-    );
-    for (const c of existing) {
-      if (c === best && !better(monitorValue, c.monitorValue)) continue;
-      void tx.objectStore('checkpoints').delete(c.id);
-    }
-    run.history = history;
-    void tx.objectStore('runs').put(run);
-    await tx.done;
-  } catch (e) {
-    throw storageError(e);
-  }
+  await saveCheckpoint(run, { epoch, weights, optimizer: writeSafetensors(merged), optimizerStep: state.step, history, monitorValue }, (run.config as TrainConfig).monitor);
 }
 
 async function runTraining(run: RunRecord, cfg: TrainConfig, events: TrainEvents, history: EpochRecord[]): Promise<RunResult> {
@@ -140,7 +112,7 @@ async function runTraining(run: RunRecord, cfg: TrainConfig, events: TrainEvents
         gpuMemory: gpuMemoryHooks(plan),
         onStep: (p) => events.onStep(p),
         onEpoch: (r) => events.onEpoch(r),
-        checkpoint: (epoch, h, value) => saveCheckpoint(run, epoch, h, value),
+        checkpoint: (epoch, h, value) => checkpoint(run, epoch, h, value),
         cancelled: () => cancelRequested,
         waitWhilePaused: () => (paused ? new Promise<void>((r) => (resumePaused = r)) : Promise.resolve()),
       },
@@ -175,11 +147,7 @@ export async function importWeights(name: string, bytes: Uint8Array): Promise<{ 
   if (!sd.has('conv1.weight') || !sd.has('fc.weight')) {
     throw new StudioError('bad-weights', `${name} is not a ResNet state dict (no conv1.weight / fc.weight).`);
   }
-  try {
-    await (await openStudioDb()).put('weights', { name, importedAt: Date.now(), bytes });
-  } catch (e) {
-    throw storageError(e);
-  }
+  await storeWeights(name, bytes);
   return { name, tensors: sd.size };
 }
 
@@ -196,9 +164,9 @@ export async function startTraining(datasetId: string, config: TrainConfig, even
   }
   await replaceSession(next, () => freshModel(cfg, next.record.classes));
   if (weightsName && model) {
-    const stored = await (await openStudioDb()).get('weights', weightsName);
-    if (!stored) throw new StudioError('bad-weights', `Imported weights "${weightsName}" are no longer stored; import the file again.`);
-    loadStateDict(model, readWeightsFile(stored.name, stored.bytes), { adaptImageNet: true });
+    const bytes = await loadWeights(weightsName);
+    if (!bytes) throw new StudioError('bad-weights', `Imported weights "${weightsName}" are no longer stored; import the file again.`);
+    loadStateDict(model, readWeightsFile(weightsName, bytes), { adaptImageNet: true });
   }
   const run: RunRecord = {
     id: `run-${Date.now().toString(36)}`,
@@ -219,8 +187,7 @@ export async function resumeTraining(runId: string, events: TrainEvents, extraEp
   const db = await openStudioDb();
   const run = await db.get('runs', runId);
   if (!run) throw new StudioError('internal', `Run ${runId} no longer exists.`);
-  const checkpoints = await db.getAllFromIndex('checkpoints', 'byRun', runId);
-  const latest = checkpoints.sort((a, b) => b.epoch - a.epoch)[0];
+  const latest = await loadNewestCheckpoint(runId);
   const cfg = { ...(run.config as TrainConfig) };
   cfg.epochs += extraEpochs;
   const next = await openStoredDataset(run.datasetId);

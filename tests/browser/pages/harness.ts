@@ -13,7 +13,8 @@ export interface Lab {
   close(): Promise<void>;
 }
 
-export async function openModelLab(): Promise<Lab> {
+/** The model lab (tfjs on WebGPU) or another page of tests/browser/pages, e.g. 'storage-lab'. */
+export async function openModelLab(pageName = 'model-lab'): Promise<Lab> {
   const server: ViteDevServer = await createServer({
     root: repoRoot,
     configFile: path.join(repoRoot, 'vite.config.ts'),
@@ -21,7 +22,7 @@ export async function openModelLab(): Promise<Lab> {
     // No HMR/watching: an edit elsewhere in the tree must not reload the page mid-measurement.
     server: { port: 4800 + Math.floor(Math.random() * 400), strictPort: true, host: 'localhost', hmr: false, watch: null },
     // Pre-bundle tfjs for this page only (the app's own entry is not needed here).
-    optimizeDeps: { entries: ['tests/browser/pages/model-lab.html'], include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu'] },
+    optimizeDeps: { entries: [`tests/browser/pages/${pageName}.html`], include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu'] },
   });
   await server.listen();
   const base = server.resolvedUrls!.local[0];
@@ -41,10 +42,10 @@ export async function openModelLab(): Promise<Lab> {
     session.page.on('console', (m) => {
       if (m.type() === 'log' || m.type() === 'warning') console.log(`[page] ${m.text()}`);
     });
-    await session.page.goto(`${base}tests/browser/pages/model-lab.html`, { timeout: 300_000 });
+    await session.page.goto(`${base}tests/browser/pages/${pageName}.html`, { timeout: 300_000 });
     await session.page.waitForFunction(() => 'lab' in window, undefined, { timeout: 120_000 });
     const backend = await session.page.evaluate(() => (window as unknown as { lab: { ready: Promise<string> } }).lab.ready);
-    if (backend !== 'webgpu') throw new Error(`model lab runs on ${backend}, not webgpu`);
+    if (pageName === 'model-lab' && backend !== 'webgpu') throw new Error(`model lab runs on ${backend}, not webgpu`);
   } catch (e) {
     await session?.close();
     await server.close();

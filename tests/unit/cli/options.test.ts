@@ -64,6 +64,13 @@ describe('studio CLI options', () => {
     expect(refusal(argv)).toBe(message);
   });
 
+  it('--reload-after needs more --epochs than it, and train', () => {
+    expect(parseArgs(['train', 'd', '--out', 'o', '--epochs', '3', '--reload-after', '1']).reloadAfter).toBe(1);
+    expect(refusal(['train', 'd', '--out', 'o', '--epochs', '2', '--reload-after', '2'])).toMatch(/--reload-after needs --epochs greater than it/);
+    expect(refusal(['train', 'd', '--out', 'o', '--reload-after', '1'])).toMatch(/--reload-after needs --epochs/);
+    expect(refusal(['import', 'd', '--out', 'o', '--reload-after', '1'])).toBe('--reload-after applies to "train", not "import".');
+  });
+
   it('reads splits as whole percentages summing to 100 with train and val above 0', () => {
     expect(parseSplit('80/10/10')).toEqual([80, 10, 10]);
     expect(parseSplit('90/10/0')).toEqual([90, 10, 0]);

@@ -1,0 +1,97 @@
+/**
+ * Checkpoints in IndexedDB: the model's safetensors and Adam's moments as chunked blobs, written
+ * with the checkpoint record, the pruning of older checkpoints and the run's history in one
+ * transaction, so a checkpoint is whole or absent. Reads verify size and SHA-256.
+ */
+import { checkpointsToPrune, newestCheckpoint } from '../lib/train/checkpoints';
+import type { Monitor } from '../lib/train/config';
+import { deleteBlobs, prepareBlob, putBlob, readStoredBytes, settle } from './blob-store';
+import { checkpointBlobKey, checkpointBlobPrefix, openStudioDb, storageError, type RunRecord } from './db';
+
+export interface CheckpointData {
+  epoch: number;
+  /** safetensors of the model's state dict */
+  weights: Uint8Array;
+  /** safetensors of Adam's moments ("m.<param>", "v.<param>") */
+  optimizer: Uint8Array;
+  optimizerStep: number;
+  history: unknown[];
+  monitorValue: number;
+}
+
+export function checkpointId(runId: string, epoch: number): string {
+  return `${runId}|${String(epoch).padStart(4, '0')}`;
+}
+
+/** Store a checkpoint of `run` (and `run` itself, with its history), pruning by `monitor`. */
+export async function saveCheckpoint(run: RunRecord, data: CheckpointData, monitor: Monitor): Promise<void> {
+  const id = checkpointId(run.id, data.epoch);
+  // hashing is async: done before the transaction opens
+  const weights = await prepareBlob(checkpointBlobKey(id, 'weights'), data.weights);
+  const optimizer = await prepareBlob(checkpointBlobKey(id, 'optimizer'), data.optimizer);
+  let db;
+  try {
+    db = await openStudioDb();
+  } catch (e) {
+    throw storageError(e);
+  }
+  const tx = db.transaction(['checkpoints', 'runs', 'blobs'], 'readwrite');
+  const requests: Promise<unknown>[] = [];
+  try {
+    const existing = (await tx.objectStore('checkpoints').index('byRun').getAll(IDBKeyRange.only(run.id))).filter((c) => c.id !== id);
+    for (const old of checkpointsToPrune(existing, data.monitorValue, monitor)) {
+      requests.push(tx.objectStore('checkpoints').delete(old), deleteBlobs(tx, checkpointBlobPrefix(old)));
+    }
+    requests.push(...putBlob(tx, weights), ...putBlob(tx, optimizer));
+    requests.push(
+      tx.objectStore('checkpoints').put({
+        id,
+        runId: run.id,
+        epoch: data.epoch,
+        weights: weights.ref,
+        optimizer: optimizer.ref,
+        optimizerStep: data.optimizerStep,
+        history: data.history,
+        monitorValue: data.monitorValue,
+      }),
+    );
+    run.history = data.history;
+    requests.push(tx.objectStore('runs').put(run));
+  } catch (e) {
+    // a request that throws synchronously (DataCloneError, …): undo what was queued
+    try {
+      tx.abort();
+    } catch {
+      /* already finished */
+    }
+    await Promise.allSettled([...requests, tx.done]);
+    throw storageError(e);
+  }
+  await settle(tx, requests);
+}
+
+/** The newest checkpoint of a run, its bytes read back and verified; undefined when it has none. */
+export async function loadNewestCheckpoint(runId: string): Promise<CheckpointData | undefined> {
+  let read;
+  try {
+    const db = await openStudioDb();
+    const tx = db.transaction(['checkpoints', 'blobs'], 'readonly');
+    const newest = newestCheckpoint(await tx.objectStore('checkpoints').index('byRun').getAll(IDBKeyRange.only(runId)));
+    if (!newest) return undefined;
+    const weights = await readStoredBytes(tx, newest.weights, `checkpoint of epoch ${newest.epoch} (weights)`);
+    const optimizer = await readStoredBytes(tx, newest.optimizer, `checkpoint of epoch ${newest.epoch} (optimizer state)`);
+    await tx.done;
+    read = { newest, weights, optimizer };
+  } catch (e) {
+    throw storageError(e);
+  }
+  const { newest } = read;
+  return {
+    epoch: newest.epoch,
+    weights: await read.weights(),
+    optimizer: await read.optimizer(),
+    optimizerStep: newest.optimizerStep,
+    history: newest.history,
+    monitorValue: newest.monitorValue,
+  };
+}
