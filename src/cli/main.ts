@@ -21,7 +21,7 @@ async function run(options: StudioOptions): Promise<void> {
   }
   const out = path.resolve(options.out);
   await mkdir(out, { recursive: true });
-  const session = await openSession(options.backend, log);
+  const session = await openSession(options.backend, log, options.kernels);
   // Ctrl-C or a kill: close Chromium and the preview server instead of leaving them behind
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -7,6 +7,7 @@ import { StudioError } from '../lib/errors';
 
 export type Command = 'import' | 'train';
 export type BackendChoice = 'webgpu' | 'webgl' | 'cpu';
+export type KernelChoice = 'studio' | 'stock';
 
 export interface StudioOptions {
   command: Command;
@@ -30,6 +31,8 @@ export interface StudioOptions {
   split?: [number, number, number];
   seed?: number;
   backend?: BackendChoice;
+  /** WebGPU: the studio's own kernels (the studio's default) or tfjs's stock ones */
+  kernels?: KernelChoice;
   weights?: string;
   /** how many highest-loss validation images get a CAM PNG */
   cams: number;
@@ -37,14 +40,14 @@ export interface StudioOptions {
   reloadAfter?: number;
 }
 
-export const USAGE = `usage: npm run studio -- import <folder> [--labels <csv>] [--image-size <px>] [--split 80/10/10] [--seed <n>] [--backend webgpu|webgl|cpu] --out <dir>
+export const USAGE = `usage: npm run studio -- import <folder> [--labels <csv>] [--image-size <px>] [--split 80/10/10] [--seed <n>] [--backend webgpu|webgl|cpu] [--kernels studio|stock] --out <dir>
        npm run studio -- train <folder> [--labels <csv>] [--eval <folder>] [--eval-labels <csv>] --out <dir>
               [--epochs <n>] [--batch <n>] [--image-size <px>] [--width <x>] [--lr <x>] [--pos-weight <x|auto>]
-              [--augment on|off] [--patience <n>] [--split 80/10/10] [--seed <n>] [--backend webgpu|webgl|cpu]
+              [--augment on|off] [--patience <n>] [--split 80/10/10] [--seed <n>] [--backend webgpu|webgl|cpu] [--kernels studio|stock]
               [--weights <file.pth|file.safetensors>] [--cams <n>] [--reload-after <epoch>]`;
 
 const TRAIN_ONLY = ['eval', 'eval-labels', 'epochs', 'batch', 'width', 'lr', 'pos-weight', 'augment', 'patience', 'weights', 'cams', 'reload-after'];
-const BOTH = ['labels', 'out', 'image-size', 'split', 'seed', 'backend'];
+const BOTH = ['labels', 'out', 'image-size', 'split', 'seed', 'backend', 'kernels'];
 
 function refuse(message: string): never {
   throw new StudioError('bad-config', message);
@@ -128,6 +131,11 @@ export function parseArgs(argv: string[]): StudioOptions {
     const b = get('backend');
     if (b !== 'webgpu' && b !== 'webgl' && b !== 'cpu') refuse(`--backend must be webgpu, webgl or cpu, got "${b}".`);
     options.backend = b;
+  }
+  if (v('kernels')) {
+    const k = get('kernels');
+    if (k !== 'studio' && k !== 'stock') refuse(`--kernels must be studio or stock, got "${k}".`);
+    options.kernels = k;
   }
   if (v('weights')) {
     const w = get('weights')!;

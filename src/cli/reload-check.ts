@@ -23,7 +23,7 @@ export interface ReloadCheck {
 export async function reloadCheck(o: StudioOptions, imageSize: number, out: string, log: (line: string) => void): Promise<ReloadCheck> {
   if (!o.eval) throw new StudioError('internal', 'The reload check needs --eval.');
   log('reload check: a fresh studio loads model.safetensors…');
-  const session = await openSession(o.backend, log);
+  const session = await openSession(o.backend, log, o.kernels);
   try {
     const page = session.page;
     await importFolder(page, { folder: o.folder, labels: o.labels, imageSize, split: o.split, seed: o.seed }, null, log);

@@ -9,13 +9,13 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchArgs, openStudio, repoRoot, servePreview, type Served, type Session } from '../../tests/support/browser';
 import { StudioError } from '../lib/errors';
-import type { BackendChoice } from './options';
+import type { BackendChoice, KernelChoice } from './options';
 
 export interface StudioSession {
   page: Page;
   served: Served;
   browser: Session;
-  backend: { name: string; adapter: string; software: boolean };
+  backend: { name: string; adapter: string; software: boolean; kernels?: string };
   close(): Promise<void>;
 }
 
@@ -61,12 +61,12 @@ export async function waitOrError(page: Page, selector: string, what: string, ti
   }
 }
 
-export async function openSession(backend: BackendChoice | undefined, log: (line: string) => void): Promise<StudioSession> {
+export async function openSession(backend: BackendChoice | undefined, log: (line: string) => void, kernels?: KernelChoice): Promise<StudioSession> {
   ensureBuilt(log);
   const served = await servePreview();
   let browser: Session;
   try {
-    browser = await openStudio(served.url, { args: chromiumArgsFor(backend) });
+    browser = await openStudio(kernels ? `${served.url}?kernels=${kernels}` : served.url, { args: chromiumArgsFor(backend) });
   } catch (e) {
     await served.stop();
     throw e;
@@ -82,12 +82,13 @@ export async function openSession(backend: BackendChoice | undefined, log: (line
     const name = (await badge.getAttribute('data-backend')) ?? '';
     const text = (await badge.innerText()).trim();
     const software = text.includes('software adapter');
-    const adapter = text.replace(/^\S+\s*/, '').replace(/\s*·\s*software adapter$/, '').trim();
+    const adapter = text.replace(/^\S+\s*/, '').replace(/\s*·\s*software adapter$/, '').replace(/\s*·\s*(studio|stock) kernels$/, '').trim();
+    const kernelsUsed = (await badge.getAttribute('data-kernels')) || undefined;
     if (backend && name !== backend) {
       throw new StudioError('no-gpu', `--backend ${backend} was asked for, but this browser has no ${backend} adapter (the studio chose ${name}: ${adapter}).`);
     }
-    log(`backend: ${name} (${adapter}${software ? ', software' : ''})`);
-    return { page, served, browser, backend: { name, adapter, software }, close };
+    log(`backend: ${name} (${adapter}${software ? ', software' : ''}${kernelsUsed ? `, ${kernelsUsed} kernels` : ''})`);
+    return { page, served, browser, backend: { name, adapter, software, ...(kernelsUsed ? { kernels: kernelsUsed } : {}) }, close };
   } catch (e) {
     await close();
     throw e;

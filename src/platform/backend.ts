@@ -15,6 +15,8 @@ export interface BackendInfo {
   /** a CPU emulation (SwiftShader, fallback adapter, or the CPU backend): small defaults and a warning */
   software: boolean;
   maxBufferBytes?: number;
+  /** WebGPU only: the studio's own kernels or tfjs's stock ones (src/platform/studio-kernels) */
+  kernels?: 'studio' | 'stock';
 }
 
 interface GpuAdapterLike {

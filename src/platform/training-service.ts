@@ -17,6 +17,7 @@ import { noSessionReaders } from './session-guard';
 import { validateConfig, type TrainConfig } from '../lib/train/config';
 import { StudioError, toErrorData, type StudioErrorData } from '../lib/errors';
 import { initBackend, type BackendInfo, type BackendName } from './backend';
+import { useKernels, type KernelChoice } from './studio-kernels';
 import { openStoredDataset, type StoredDataset } from './dataset-source';
 import { openStudioDb, type RunRecord } from './db';
 import { loadNewestCheckpoint, saveCheckpoint } from './checkpoint-store';
@@ -45,9 +46,10 @@ let resumePaused: (() => void) | undefined;
 /** Set when the WebGPU device is lost (driver reset, GPU removed, tab in background too long). */
 let deviceLost: string | undefined;
 
-export async function init(order: BackendName[] = ['webgpu', 'webgl', 'cpu']): Promise<BackendInfo> {
+export async function init(order: BackendName[] = ['webgpu', 'webgl', 'cpu'], kernels: KernelChoice = 'studio'): Promise<BackendInfo> {
   if (!backend) {
     backend = await initBackend(order);
+    if (backend.name === 'webgpu') backend.kernels = useKernels(kernels);
     const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ message?: string; reason?: string }> } }).device;
     void device?.lost?.then((info) => {
       deviceLost = info.message || info.reason || 'unknown reason';

@@ -27,9 +27,10 @@ class TrainingState {
   hasModel = $state(false);
   interrupted = $state<RunRecord | null>(null);
 
-  async initBackend(): Promise<void> {
+  /** `kernels`: the studio's own WebGPU kernels (default) or tfjs's stock ones (page URL ?kernels=stock) */
+  async initBackend(kernels: 'studio' | 'stock' = 'studio'): Promise<void> {
     try {
-      const info = await getTrainingWorker().init(['webgpu', 'webgl', 'cpu']);
+      const info = await getTrainingWorker().init(['webgpu', 'webgl', 'cpu'], kernels);
       this.backend = info;
       if (info.software) {
         this.config = { ...this.config, ...SMALL_MACHINE };

@@ -45,7 +45,7 @@ export async function openModelLab(pageName = 'model-lab'): Promise<Lab> {
     await session.page.goto(`${base}tests/browser/pages/${pageName}.html`, { timeout: 300_000 });
     await session.page.waitForFunction(() => 'lab' in window, undefined, { timeout: 120_000 });
     const backend = await session.page.evaluate(() => (window as unknown as { lab: { ready: Promise<string> } }).lab.ready);
-    if (pageName === 'model-lab' && backend !== 'webgpu') throw new Error(`model lab runs on ${backend}, not webgpu`);
+    if (pageName !== 'storage-lab' && backend !== 'webgpu') throw new Error(`model lab runs on ${backend}, not webgpu`);
   } catch (e) {
     await session?.close();
     await server.close();

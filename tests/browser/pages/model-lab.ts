@@ -11,6 +11,7 @@ import * as gpuMemory from '../../../src/platform/gpu-memory';
 import { train, type DataSource } from '../../../src/lib/train/trainer';
 import { RECIPE, validateConfig } from '../../../src/lib/train/config';
 import { mulberry32 } from '../../../src/lib/random';
+import { useKernels } from '../../../src/platform/studio-kernels';
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const r = await fetch(url);
@@ -58,6 +59,8 @@ async function trainSynthetic(opts: { size: number; width: number; epochs: numbe
 
 const ready = (async () => {
   if (!(await tf.setBackend('webgpu'))) throw new Error('WebGPU backend unavailable');
+  // as the training worker does (training-service init): the studio's kernels; ?kernels=stock for tfjs's own
+  useKernels(new URLSearchParams(location.search).get('kernels') === 'stock' ? 'stock' : 'studio');
   await tf.ready();
   return tf.getBackend();
 })();

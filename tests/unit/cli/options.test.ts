@@ -64,6 +64,12 @@ describe('studio CLI options', () => {
     expect(refusal(argv)).toBe(message);
   });
 
+  it('--kernels takes studio or stock, for import and train', () => {
+    expect(parseArgs(['train', 'd', '--out', 'o', '--kernels', 'stock']).kernels).toBe('stock');
+    expect(parseArgs(['import', 'd', '--out', 'o', '--kernels=studio']).kernels).toBe('studio');
+    expect(refusal(['train', 'd', '--out', 'o', '--kernels', 'fast'])).toBe('--kernels must be studio or stock, got "fast".');
+  });
+
   it('--reload-after needs more --epochs than it, and train', () => {
     expect(parseArgs(['train', 'd', '--out', 'o', '--epochs', '3', '--reload-after', '1']).reloadAfter).toBe(1);
     expect(refusal(['train', 'd', '--out', 'o', '--epochs', '2', '--reload-after', '2'])).toMatch(/--reload-after needs --epochs greater than it/);
