@@ -7,6 +7,7 @@
 import { Zip, ZipPassThrough, strToU8 } from 'fflate';
 import { encode as encodePng } from 'fast-png';
 import { StudioError } from '../lib/errors';
+import { csvField } from '../lib/dataset/csv';
 import { describeTransferSyntax } from '../lib/dicom';
 import type { Split } from '../lib/dataset/splits';
 import { newSalt, pseudonym } from '../lib/dataset/pseudonym';
@@ -53,12 +54,6 @@ function stemOf(sourcePath: string): string {
   const name = sourcePath.slice(sourcePath.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
   return safeSegment(dot > 0 ? name.slice(0, dot) : name);
-}
-
-/** RFC 4180 field: quoted when it holds a comma, quote or line break. */
-function csvField(value: string | number): string {
-  const s = String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 function csvLine(fields: Array<string | number>): string {

@@ -48,12 +48,19 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-function quoteField(value: string | number): string {
-  const text = String(value);
+/**
+ * One CSV field: a text cell that a spreadsheet would run as a formula (starts with = + - @, a tab or a
+ * carriage return, and is not a number) gets a leading apostrophe, as OWASP and the spreadsheets advise
+ * (a PatientID "=1+20-8" must not compute); then RFC 4180 quoting when it holds a comma, quote, line
+ * break or edge space. Numbers, negative logits included, stay as they are.
+ */
+export function csvField(value: string | number): string {
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !/^[-+]?(\d|\.\d)[\d.eE+\-;]*$/.test(text)) text = `'${text}`;
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Rows to CSV text, one "\n"-terminated line per row; fields quoted only when they must be. */
 export function toCsv(rows: (string | number)[][]): string {
-  return rows.map((row) => row.map(quoteField).join(',') + '\n').join('');
+  return rows.map((row) => row.map(csvField).join(',') + '\n').join('');
 }

@@ -1,4 +1,5 @@
-/** predictions.csv: one row per evaluated image (RFC 4180 quoting). */
+/** predictions.csv: one row per evaluated image (RFC 4180 quoting, formula cells escaped: dataset/csv.ts). */
+import { csvField } from '../dataset/csv';
 
 export interface PredictionRow {
   file: string;
@@ -15,10 +16,6 @@ export interface PredictionRow {
 }
 
 export const PREDICTION_COLUMNS = ['file', 'patient', 'split', 'label', 'logit', 'probability', 'predicted'] as const;
-
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 /** Logits of multi-class heads are joined with ';' in the one logit column. */
 export function predictionsCsv(rows: PredictionRow[]): string {

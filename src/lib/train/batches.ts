@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32, shuffleInPlace } from '../random';
+import { chunk } from '../chunk';
 
 export interface Example {
   id: string;
@@ -42,6 +43,17 @@ export function epochOrder(train: Example[], seed: number, epoch: number, oversa
 }
 
 export { chunk } from '../chunk';
+
+/**
+ * An epoch's order in batches of `batchSize`, a last batch of one image folded into the one before:
+ * BatchNorm in training mode needs more than one value per channel, and a single image at a small
+ * input has a 1×1 last feature map (81 images at batch 16 used to fail after a whole epoch).
+ */
+export function trainingBatches<T>(order: T[], batchSize: number): T[][] {
+  const batches = chunk(order, batchSize);
+  if (batches.length >= 2 && batches[batches.length - 1].length === 1) batches[batches.length - 2].push(...batches.pop()!);
+  return batches;
+}
 
 /** negatives / positives over the training split (1 when either is absent). */
 export function autoPosWeight(train: Example[]): number {

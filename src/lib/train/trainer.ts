@@ -9,7 +9,7 @@ import type { Adam } from '../model/adam';
 import { augmentBatch } from '../model/augment';
 import { trainStep } from '../model/train-step';
 import { StudioError } from '../errors';
-import { autoPosWeight, chunk, epochOrder, toInputTensor, type Example } from './batches';
+import { autoPosWeight, epochOrder, toInputTensor, trainingBatches, type Example } from './batches';
 import { predictLogits, summarise, type PixelLoader } from './evaluate';
 import type { TrainConfig } from './config';
 import { learningRateAt } from './schedule';
@@ -123,11 +123,12 @@ export async function train(
 
   for (let epoch = history.length + 1; epoch <= cfg.epochs; epoch++) {
     const t0 = performance.now();
-    const batches = chunk(epochOrder(data.train, cfg.seed, epoch, cfg.imbalance === 'oversample'), cfg.batchSize);
+    const batches = trainingBatches(epochOrder(data.train, cfg.seed, epoch, cfg.imbalance === 'oversample'), cfg.batchSize);
     const stepLosses: number[] = [];
     let next = data.load(batches[0].map((e) => e.id));
     let microBatches = 1;
     let stepGrowth: number | undefined;
+    let epochImagesDone = 0;
     for (let step = 0; step < batches.length; step++) {
       await hooks.waitWhilePaused?.();
       if (hooks.cancelled?.()) return { history, stoppedEarly: false, cancelled: true, posWeight };
@@ -162,9 +163,10 @@ export async function train(
       }
       stepLosses.push(stepLoss);
       imagesDone += batch.length;
+      epochImagesDone += batch.length;
       const elapsed = (performance.now() - runStart) / 1000;
       const rate = imagesDone / Math.max(elapsed, 1e-6);
-      const remaining = (cfg.epochs - epoch) * data.train.length + (data.train.length - (step + 1) * cfg.batchSize);
+      const remaining = (cfg.epochs - epoch) * data.train.length + (data.train.length - epochImagesDone);
       hooks.onStep?.({
         epoch,
         step: step + 1,

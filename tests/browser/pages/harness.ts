@@ -42,7 +42,9 @@ export async function openModelLab(pageName = 'model-lab'): Promise<Lab> {
     session.page.on('console', (m) => {
       if (m.type() === 'log' || m.type() === 'warning') console.log(`[page] ${m.text()}`);
     });
-    await session.page.goto(`${base}tests/browser/pages/${pageName}.html`, { timeout: 300_000 });
+    // STUDIO_KERNELS=stock: the page keeps tfjs's stock WebGPU kernels (model lab), for side-by-side runs
+    const query = process.env.STUDIO_KERNELS === 'stock' ? '?kernels=stock' : '';
+    await session.page.goto(`${base}tests/browser/pages/${pageName}.html${query}`, { timeout: 300_000 });
     await session.page.waitForFunction(() => 'lab' in window, undefined, { timeout: 120_000 });
     const backend = await session.page.evaluate(() => (window as unknown as { lab: { ready: Promise<string> } }).lab.ready);
     if (pageName !== 'storage-lab' && backend !== 'webgpu') throw new Error(`model lab runs on ${backend}, not webgpu`);

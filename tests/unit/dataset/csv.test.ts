@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv, toCsv } from '../../../src/lib/dataset';
+import { csvField } from '../../../src/lib/dataset/csv';
+import { predictionsCsv } from '../../../src/lib/eval';
 
 describe('parseCsv', () => {
   it('splits plain rows, dropping the trailing newline and blank lines', () => {
@@ -31,5 +33,24 @@ describe('toCsv', () => {
     expect(text.split('\n')[0]).toBe('file,label,p');
     expect(text).toContain('"a,b.dcm","say ""x""",0.25');
     expect(parseCsv(text)).toEqual(rows.map((r) => r.map(String)));
+  });
+});
+
+describe('spreadsheet formula injection', () => {
+  it('text cells a spreadsheet would compute get a leading apostrophe; numbers and negative logits do not', () => {
+    expect(csvField('=1+20-8')).toBe("'=1+20-8");
+    expect(csvField('+SUM(A1)')).toBe("'+SUM(A1)");
+    expect(csvField('-cmd|calc')).toBe("'-cmd|calc");
+    expect(csvField('@HYPERLINK("x")')).toBe(`"'@HYPERLINK(""x"")"`);
+    expect(csvField('\tX')).toBe("'\tX");
+    expect(csvField('-1.234568')).toBe('-1.234568');
+    expect(csvField('-1.5e-3;2.0')).toBe('-1.5e-3;2.0');
+    expect(csvField(-2)).toBe('-2');
+    expect(csvField('PATIENT-1')).toBe('PATIENT-1');
+  });
+
+  it('predictions.csv escapes a formula PatientID', () => {
+    const csv = predictionsCsv([{ file: 'a.dcm', patient: '=1+20-8', split: 'val', label: 'NORMAL', logits: [-0.5], probability: 0.38, predicted: 'NORMAL' }]);
+    expect(csv.split('\r\n')[1]).toBe("a.dcm,'=1+20-8,val,NORMAL,-0.5000000,0.3800000,NORMAL");
   });
 });
