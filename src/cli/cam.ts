@@ -5,7 +5,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { readCsv } from '../../tests/support/import-flow';
+import { csvRecords } from '../lib/dataset/csv';
 import { StudioError } from '../lib/errors';
 import { imageLoss } from '../lib/eval/summary';
 import { need, sel, UI } from './ui';
@@ -40,7 +40,7 @@ export async function camTimings(page: Page, count: number): Promise<{ msPerImag
 /** Overlay PNGs of the `count` highest-loss images of an exported predictions CSV, into `dir`. */
 export async function camImages(page: Page, predictionsCsv: string, classes: string[], count: number, dir: string): Promise<{ files: string[]; msPerImage: number | null }> {
   const options = await camOptions(page);
-  const rows = readCsv(await readFile(predictionsCsv, 'utf8'));
+  const rows = csvRecords(await readFile(predictionsCsv, 'utf8'));
   const ranked = rows
     .map((r) => ({ file: r.file, loss: imageLoss(r.logit.split(';').map(Number), classes.indexOf(r.label)) }))
     .sort((a, b) => b.loss - a.loss)

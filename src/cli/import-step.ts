@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
-import { readCsv } from '../../tests/support/import-flow';
+import { csvRecords } from '../lib/dataset/csv';
 import { StudioError } from '../lib/errors';
 import { waitOrError } from './session';
 import { downloadBytes, fill } from './ui';
@@ -98,7 +98,7 @@ async function exportDataset(page: Page, dir: string): Promise<{ stats: Record<s
     await writeFile(target, bytes);
   }
   if (!files['stats.json'] || !files['index.csv']) throw new StudioError('internal', 'The export zip lacks stats.json or index.csv.');
-  return { stats: JSON.parse(strFromU8(files['stats.json'])) as Record<string, unknown>, index: readCsv(strFromU8(files['index.csv'])) };
+  return { stats: JSON.parse(strFromU8(files['stats.json'])) as Record<string, unknown>, index: csvRecords(strFromU8(files['index.csv'])) };
 }
 
 /** Import `req.folder`; when `exportTo` is given the dataset export is unzipped there. */
@@ -121,7 +121,7 @@ export async function importFolder(page: Page, req: ImportRequest, exportTo: str
   // the report of THIS dataset: it shows once the studio has selected it (export-zip then exports it too)
   await waitOrError(page, `[data-testid="import-report"][data-dataset="${datasetId}"]`, 'Reading the import report', 60_000);
 
-  const reportRows = readCsv(strFromU8((await downloadBytes(page, 'report-csv', 'to read the rejected files')).bytes));
+  const reportRows = csvRecords(strFromU8((await downloadBytes(page, 'report-csv', 'to read the rejected files')).bytes));
   const rejected = reportRows.filter((r) => r.section === 'rejected').map((r) => ({ file: r.key, code: r.value, reason: r.detail }));
   const row = page.locator(`[data-testid="dataset-row"][data-id="${datasetId}"]`);
   const name = (await row.locator('[data-testid="dataset-name"]').innerText()).trim();

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { strFromU8 } from 'fflate';
-import { readCsv } from '../../tests/support/import-flow';
+import { csvRecords } from '../lib/dataset/csv';
 import { StudioError } from '../lib/errors';
 import { importFolder } from './import-step';
 import type { StudioOptions } from './options';
@@ -32,8 +32,8 @@ export async function reloadCheck(o: StudioOptions, imageSize: number, out: stri
     await waitOrError(page, `${sel(UI.camCanvas)}:not([data-drawn-for=""])`, 'Loading the exported model', 1_800_000);
     const ev = await importFolder(page, { folder: o.eval, labels: o.evalLabels, imageSize }, null, log);
     await showSet(page, `external:${ev.datasetId}`, `external: ${ev.name}`);
-    const again = readCsv(predictionsOfSplit(strFromU8((await downloadBytes(page, UI.exportPredictions, 'to save predictions')).bytes), 'external').text);
-    const first = new Map(readCsv(await readFile(path.join(out, 'predictions-eval.csv'), 'utf8')).map((r) => [r.file, r.logit]));
+    const again = csvRecords(predictionsOfSplit(strFromU8((await downloadBytes(page, UI.exportPredictions, 'to save predictions')).bytes), 'external').text);
+    const first = new Map(csvRecords(await readFile(path.join(out, 'predictions-eval.csv'), 'utf8')).map((r) => [r.file, r.logit]));
     if (again.length !== first.size) throw new StudioError('internal', `The reloaded model scored ${again.length} images, the first run ${first.size}.`);
     let max = 0;
     for (const r of again) {

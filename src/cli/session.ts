@@ -1,13 +1,13 @@
 /**
  * A headless studio session for the CLI: serve dist/ (built first when missing), open Debian's Chromium
- * with the flags of tests/support/browser.ts, and wait for the backend badge. The backend is chosen the
+ * with the flags of ./browser.ts, and wait for the backend badge. The backend is chosen the
  * way a person's browser would force it: without WebGPU the studio falls back to WebGL by itself.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchArgs, openStudio, repoRoot, servePreview, type Served, type Session } from '../../tests/support/browser';
+import { launchArgs, openStudio, repoRoot, servePreview, type Served, type Session } from './browser';
 import { StudioError } from '../lib/errors';
 import type { BackendChoice, KernelChoice } from './options';
 

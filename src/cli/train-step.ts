@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { strFromU8 } from 'fflate';
 import type { Page } from 'playwright-core';
-import { readCsv } from '../../tests/support/import-flow';
+import { csvRecords } from '../lib/dataset/csv';
 import { StudioError } from '../lib/errors';
 import { importFolder, type ImportResult } from './import-step';
 import { camImages } from './cam';
@@ -163,7 +163,7 @@ export async function showSet(page: Page, key: string, shownAs: string): Promise
 export function predictionsOfSplit(csv: string, split: string): { text: string; rows: number } {
   const lines = csv.split('\r\n').filter((l) => l !== '');
   const splitColumn = lines[0].split(',').indexOf('split');
-  const kept = lines.slice(1).filter((l) => readCsv(`${lines[0]}\n${l}\n`)[0]?.split === split);
+  const kept = lines.slice(1).filter((l) => csvRecords(`${lines[0]}\n${l}\n`)[0]?.split === split);
   if (splitColumn < 0) throw new StudioError('internal', 'predictions.csv has no "split" column.');
   return { text: [lines[0], ...kept].join('\r\n') + '\r\n', rows: kept.length };
 }

@@ -12,13 +12,17 @@ import { MAX_CHUNK_BYTES } from '../../src/lib/storage/chunks';
 
 const MB = 1_000_000;
 
+/** Call `window.lab[name](...args)` of the storage lab open in `page`. */
+function labCall<K extends keyof StorageLab>(page: Page, name: K, ...args: unknown[]) {
+  return page.evaluate(([n, a]) => (window as unknown as { lab: Record<string, (...x: unknown[]) => unknown> }).lab[n as string](...(a as unknown[])), [name, args] as const) as Promise<
+    Awaited<ReturnType<StorageLab[K] extends (...a: never[]) => unknown ? StorageLab[K] : never>>
+  >;
+}
+
 describe('checkpoint storage in an ephemeral profile', () => {
   let lab: Lab;
   let page: Page;
-  const call = <K extends keyof StorageLab>(name: K, ...args: unknown[]) =>
-    page.evaluate(([n, a]) => (window as unknown as { lab: Record<string, (...x: unknown[]) => unknown> }).lab[n as string](...(a as unknown[])), [name, args] as const) as Promise<
-      Awaited<ReturnType<StorageLab[K] extends (...a: never[]) => unknown ? StorageLab[K] : never>>
-    >;
+  const call = <K extends keyof StorageLab>(name: K, ...args: unknown[]) => labCall(page, name, ...args);
 
   beforeAll(async () => {
     lab = await openModelLab('storage-lab');
@@ -65,17 +69,15 @@ describe('checkpoint storage in an ephemeral profile', () => {
       await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(url).origin, quotaSize: 20 * MB });
       await fresh.goto(url);
       await fresh.waitForFunction(() => 'lab' in window, undefined, { timeout: 120_000 });
-      const callFresh = (...args: unknown[]) =>
-        fresh.evaluate(([n, a]) => (window as unknown as { lab: Record<string, (...x: unknown[]) => unknown> }).lab[n as string](...(a as unknown[])), [args[0], args.slice(1)] as const);
-      const first = (await callFresh('save', 'run-quota', 1, 2 * MB, 4 * MB)) as Awaited<ReturnType<StorageLab['save']>>;
+      const first = await labCall(fresh, 'save', 'run-quota', 1, 2 * MB, 4 * MB);
       expect(first.ok).toBe(true);
-      const second = (await callFresh('save', 'run-quota', 2, 30 * MB, 60 * MB)) as Awaited<ReturnType<StorageLab['save']>>;
+      const second = await labCall(fresh, 'save', 'run-quota', 2, 30 * MB, 60 * MB);
       expect(second.ok).toBe(false);
       if (second.ok || !first.ok) return;
       console.log(`checkpoint over quota: [${second.error.code}] ${second.error.message}`);
       expect(second.error.code).toBe('quota-exceeded');
       expect(second.error.message).toMatch(/quota is used up.*Everything stored before is kept/);
-      const back = (await callFresh('loadNewest', 'run-quota')) as Awaited<ReturnType<StorageLab['loadNewest']>>;
+      const back = await labCall(fresh, 'loadNewest', 'run-quota');
       expect(back.ok && back.checkpoint && { epoch: back.checkpoint.epoch, weights: back.checkpoint.weights }).toEqual({ epoch: 1, weights: first.hashes.weights });
     } finally {
       await context.close();

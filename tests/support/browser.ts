@@ -1,128 +1,15 @@
 /**
- * Shared harness for tests/browser and tests/e2e: serves the built studio (dist/) with
- * `vite preview` on localhost and drives Debian's Chromium through playwright-core.
- * It records every request, console error and long task so tests can assert on them.
+ * Test side of the headless studio (src/cli/browser.ts): what it serves and opens, plus the checks
+ * tests make on a session.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { repoRoot } from '../../src/cli/browser';
 
-// import.meta.url works under Vitest and under tsx (src/cli runs this file in plain Node ESM, without __dirname)
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export * from '../../src/cli/browser';
+
+/** The shared data sets beside the checkout (tests that need them skip when absent). */
 export const sharedData = path.resolve(repoRoot, '../shared/data');
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Chromium flags of every studio session (WebGPU on, nothing phoning home). */
-export const launchArgs = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-export interface Served {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** `vite preview` of dist/ on a free-ish port; the build must exist (npm test builds first). */
-export async function servePreview(port = 4300 + Math.floor(Math.random() * 500)): Promise<Served> {
-  if (!existsSync(path.join(repoRoot, 'dist/index.html'))) {
-    throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
-  }
-  const viteBin = path.join(repoRoot, 'node_modules/vite/bin/vite.js');
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [viteBin, 'preview', '--port', String(port), '--strictPort', '--host', 'localhost'],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const url = `http://localhost:${port}/`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`vite preview did not start on ${url}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 100));
-    },
-  };
-}
-
-export interface Session {
-  browser: Browser;
-  context: BrowserContext;
-  page: Page;
-  /** every URL the page or its workers asked for */
-  requests: string[];
-  consoleErrors: string[];
-  close(): Promise<void>;
-}
-
-export interface OpenOptions {
-  headless?: boolean;
-  /** Chromium flags instead of `launchArgs` (e.g. without WebGPU, to make the studio fall back to WebGL) */
-  args?: string[];
-}
-
-export async function openStudio(url: string, opts: OpenOptions = {}): Promise<Session> {
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: opts.headless ?? true,
-    args: opts.args ?? launchArgs,
-  });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const requests: string[] = [];
-  const consoleErrors: string[] = [];
-  context.on('request', (r) => requests.push(r.url()));
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  page.on('worker', (w) => {
-    w.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(`worker: ${m.text()}`);
-    });
-  });
-  // Long tasks on the main thread, observed from the first script on.
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: number[] };
-    w.__longTasks = [];
-    try {
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.__longTasks.push(e.duration);
-      }).observe({ type: 'longtask', buffered: true });
-    } catch {
-      /* longtask unsupported: the array stays empty and tests say so */
-    }
-  });
-  await page.goto(url);
-  return {
-    browser,
-    context,
-    page,
-    requests,
-    consoleErrors,
-    close: async () => {
-      await context.close();
-      await browser.close();
-    },
-  };
-}
 
 /** Hosts other than the served origin that the session contacted (data:/blob: excluded). */
 export function foreignRequests(requests: string[], origin: string): string[] {

@@ -6,6 +6,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { decode as decodePng } from 'fast-png';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
+import { csvRecords as readCsv } from '../../src/lib/dataset/csv';
 
 /** Wait for the backend, set the stored size and split, then choose `dir` in the folder input (Playwright uploads directories in Chromium). */
 export async function importFolder(page: Page, dir: string, options: { size: number; split?: string }): Promise<void> {
@@ -61,27 +62,8 @@ export interface ExportedDataset {
   stats: Record<string, unknown>;
 }
 
-/** Minimal CSV reader for index.csv (fields may be quoted). */
-export function readCsv(text: string): Array<Record<string, string>> {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else if (c !== '\r') field += c;
-  }
-  if (field || row.length) row.push(field), rows.push(row);
-  const [header, ...body] = rows;
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-}
+/** index.csv and predictions.csv as records (src/lib/dataset/csv.ts). */
+export { readCsv };
 
 /** Click export-zip, capture the download and unzip it in Node. */
 export async function exportZip(page: Page, timeoutMs: number): Promise<ExportedDataset> {

@@ -30,6 +30,18 @@ describe('layer boundaries', () => {
     expect(offences).toEqual([]);
   });
 
+  it('nothing in src/ or workers/ imports from tests/ (test tools live in tests/, the product in src/)', () => {
+    const offences: string[] = [];
+    for (const file of [...sources(path.join(root, 'src')), ...sources(path.join(root, 'workers'))]) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+        const target = path.resolve(path.dirname(file), m[1]);
+        if (m[1].startsWith('.') && target.startsWith(path.join(root, 'tests') + path.sep)) offences.push(`${path.relative(root, file)} imports ${m[1]}`);
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+
   it('worker entries only expose a service', () => {
     for (const file of sources(path.join(root, 'workers'))) {
       const code = readFileSync(file, 'utf8')

@@ -48,6 +48,12 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
+/** Rows as records keyed by the header row (missing trailing fields are ''). */
+export function csvRecords(text: string): Array<Record<string, string>> {
+  const [header = [], ...body] = parseCsv(text);
+  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+}
+
 /**
  * One CSV field: a text cell that a spreadsheet would run as a formula (starts with = + - @, a tab or a
  * carriage return, and is not a number) gets a leading apostrophe, as OWASP and the spreadsheets advise
