@@ -53,6 +53,20 @@ print(json.dumps(out))
   return JSON.parse(r.stdout) as number[];
 }
 
+interface KernelRow {
+  shape: string;
+  gflop: number;
+  forwardMs: number;
+  forwardStudioMs: number;
+  inputGradMs: number;
+  inputGradGemmMs: number;
+  inputGradStudioMs: number;
+  filterGradStockMs: number;
+  filterGradStudioMs: number;
+  filterGradWebglMs: number;
+  studioKernelUsed: boolean;
+}
+
 async function main(): Promise<void> {
   const size = option('size', 224);
   const batch = option('batch', 16);
@@ -73,43 +87,49 @@ async function main(): Promise<void> {
   });
   const time = (kernel: TimedKernel, c: ConvShape, backend: 'webgpu' | 'webgl', choice: 'stock' | 'studio', naiveTranspose?: boolean) =>
     page.evaluate(([k, cs, b, ch, n, naive]) => (window as unknown as { lab: KernelLab }).lab.timeKernel(k, cs, b, ch, n, naive), [kernel, c, backend, choice, reps, naiveTranspose] as const);
-  const rows = [];
+  const rows: KernelRow[] = [];
   try {
     for (const c of shapes) {
       const skipped = { used: 'stock', ms: NaN };
       const forward = dwOnly ? skipped : await time('Conv2D', c, 'webgpu', 'stock');
-      const inputGrad = dwOnly ? skipped : await time('Conv2DBackpropInput', c, 'webgpu', 'stock', true);
-      const inputGradGemm = dwOnly ? skipped : await time('Conv2DBackpropInput', c, 'webgpu', 'stock', false);
+      const forwardStudio = dwOnly ? skipped : await time('Conv2D', c, 'webgpu', 'studio');
+      const inputGrad = dwOnly || c.name.startsWith('conv1') ? skipped : await time('Conv2DBackpropInput', c, 'webgpu', 'stock', true);
+      const inputGradGemm = dwOnly || c.name.startsWith('conv1') ? skipped : await time('Conv2DBackpropInput', c, 'webgpu', 'stock', false);
+      const inputGradStudio = dwOnly || c.name.startsWith('conv1') ? skipped : await time('Conv2DBackpropInput', c, 'webgpu', 'studio');
       const filterStock = await time('Conv2DBackpropFilter', c, 'webgpu', 'stock');
       const filterStudio = await time('Conv2DBackpropFilter', c, 'webgpu', 'studio');
       const filterWebgl = await time('Conv2DBackpropFilter', c, 'webgl', 'stock');
-      const row = { shape: c.name, gflop: gflop(c), forwardMs: forward.ms, inputGradMs: inputGrad.ms, inputGradGemmMs: inputGradGemm.ms, filterGradStockMs: filterStock.ms, filterGradStudioMs: filterStudio.ms, filterGradWebglMs: filterWebgl.ms, studioKernelUsed: filterStudio.used === 'studio' };
+      const row = {
+        shape: c.name, gflop: gflop(c), forwardMs: forward.ms, forwardStudioMs: forwardStudio.ms, inputGradMs: inputGrad.ms, inputGradGemmMs: inputGradGemm.ms,
+        inputGradStudioMs: inputGradStudio.ms, filterGradStockMs: filterStock.ms, filterGradStudioMs: filterStudio.ms, filterGradWebglMs: filterWebgl.ms,
+        studioKernelUsed: filterStudio.used === 'studio',
+      };
       rows.push(row);
-      console.log(`${c.name}: forward ${forward.ms.toFixed(1)} ms, input grad ${inputGrad.ms.toFixed(1)} ms (tfjs's GEMM path ${inputGradGemm.ms.toFixed(1)} ms), filter grad stock ${filterStock.ms.toFixed(1)} ms → studio ${filterStudio.ms.toFixed(1)} ms (${(filterStock.ms / filterStudio.ms).toFixed(1)}×), WebGL ${filterWebgl.ms.toFixed(1)} ms`);
+      console.log(`${c.name}: forward ${forward.ms.toFixed(1)} → studio ${forwardStudio.ms.toFixed(1)} ms, input grad ${inputGrad.ms.toFixed(1)} ms (tfjs's GEMM path ${inputGradGemm.ms.toFixed(1)} ms) → studio ${inputGradStudio.ms.toFixed(1)} ms, filter grad stock ${filterStock.ms.toFixed(1)} ms → studio ${filterStudio.ms.toFixed(1)} ms (${(filterStock.ms / filterStudio.ms).toFixed(1)}×), WebGL ${filterWebgl.ms.toFixed(1)} ms`);
     }
   } finally {
     await lab.close();
   }
   const torch = torchFilterGradMs(shapes, reps);
   const gfs = (g: number, ms: number | null) => (ms ? (g / (ms / 1000)).toFixed(2) : '—');
-  console.log(`\nWebGPU adapter: ${adapter}. GFLOP/s = 2·MACs / time; share = of the three WebGPU kernels' total with stock kernels.`);
-  const total = rows.reduce((t, r) => t + r.forwardMs + r.inputGradMs + r.filterGradStockMs, 0);
+  console.log(`\nWebGPU adapter: ${adapter}. GFLOP/s = 2·MACs / time; share = of the three WebGPU kernels' total (conv1 has no input gradient in training).`);
+  const sum = (r: KernelRow, kind: 'stock' | 'studio') =>
+    kind === 'stock' ? (r.forwardMs || 0) + (r.inputGradMs || 0) + r.filterGradStockMs : (r.forwardStudioMs || 0) + (r.inputGradStudioMs || 0) + r.filterGradStudioMs;
+  const total = { stock: rows.reduce((t, r) => t + sum(r, 'stock'), 0), studio: rows.reduce((t, r) => t + sum(r, 'studio'), 0) };
+  const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '—');
   const table = rows.map((r, i) => ({
     shape: r.shape,
     GFLOP: r.gflop.toFixed(3),
-    'fwd ms': r.forwardMs.toFixed(1),
-    'dX ms': r.inputGradMs.toFixed(1),
-    'dX GEMM-flag ms': r.inputGradGemmMs.toFixed(1),
-    'dW stock ms': r.filterGradStockMs.toFixed(1),
-    'dW studio ms': r.filterGradStudioMs.toFixed(1),
+    'fwd stock→studio ms': `${ms(r.forwardMs)} → ${ms(r.forwardStudioMs)}`,
+    'dX stock (GEMM flag)→studio ms': `${ms(r.inputGradMs)} (${ms(r.inputGradGemmMs)}) → ${ms(r.inputGradStudioMs)}`,
+    'dW stock→studio ms': `${ms(r.filterGradStockMs)} → ${ms(r.filterGradStudioMs)}`,
     'dW speed-up': `${(r.filterGradStockMs / r.filterGradStudioMs).toFixed(1)}×`,
-    'dW stock GFLOP/s': gfs(r.gflop, r.filterGradStockMs),
-    'dW studio GFLOP/s': gfs(r.gflop, r.filterGradStudioMs),
-    'dW WebGL GFLOP/s': gfs(r.gflop, r.filterGradWebglMs),
+    'dW GFLOP/s stock|studio|WebGL': `${gfs(r.gflop, r.filterGradStockMs)} | ${gfs(r.gflop, r.filterGradStudioMs)} | ${gfs(r.gflop, r.filterGradWebglMs)}`,
     'dW PyTorch CPU GFLOP/s': gfs(r.gflop, torch[i]),
-    'stock dW share': `${((100 * r.filterGradStockMs) / total).toFixed(0)} %`,
+    'share stock|studio': `${((100 * sum(r, 'stock')) / total.stock).toFixed(0)} | ${((100 * sum(r, 'studio')) / total.studio).toFixed(0)} %`,
   }));
   console.table(table);
+  if (!dwOnly) console.log(`three conv kernels, one of each shape: stock ${total.stock.toFixed(0)} ms, studio ${total.studio.toFixed(0)} ms (${(total.stock / total.studio).toFixed(1)}×)`);
   writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), adapter, size, batch, width, reps, rows: rows.map((r, i) => ({ ...r, filterGradTorchCpuMs: torch[i] })) }, null, 2) + '\n');
   console.log(`wrote ${path.relative(repoRoot, outFile)}`);
 }

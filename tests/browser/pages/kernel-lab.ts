@@ -16,7 +16,8 @@ function inputs(c: ConvCase, seed: number) {
   const rng = mulberry32(seed);
   const x = Float32Array.from({ length: c.batch * c.height * c.width * c.inC }, () => rng() * 2 - 1);
   const dy = Float32Array.from({ length: c.batch * outH * outW * c.outC }, () => rng() * 2 - 1);
-  return { x, dy, xShape: [c.batch, c.height, c.width, c.inC] as const, dyShape: [c.batch, outH, outW, c.outC] as const };
+  const w = Float32Array.from({ length: c.kernel * c.kernel * c.inC * c.outC }, () => rng() * 2 - 1);
+  return { x, dy, w, xShape: [c.batch, c.height, c.width, c.inC] as const, dyShape: [c.batch, outH, outW, c.outC] as const };
 }
 
 function filterGrad(c: ConvCase, x: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor4D {
@@ -24,31 +25,71 @@ function filterGrad(c: ConvCase, x: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor4D {
   return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: [c.stride, c.stride], pad: c.pad, dataFormat: 'NHWC', filterShape: [c.kernel, c.kernel, c.inC, c.outC] }) as tf.Tensor4D;
 }
 
-async function filterGradOn(backend: string, c: ConvCase, seed: number): Promise<Float32Array> {
+async function convOn(kernel: TimedKernel, backend: string, c: ConvCase, seed: number): Promise<Float32Array> {
   await tf.setBackend(backend);
   const d = inputs(c, seed);
   const x = tf.tensor4d(d.x, [...d.xShape]);
   const dy = tf.tensor4d(d.dy, [...d.dyShape]);
-  const out = filterGrad(c, x, dy);
+  const w = tf.tensor4d(d.w, [c.kernel, c.kernel, c.inC, c.outC]);
+  const out = runConvKernel(kernel, c, x, dy, w);
   const data = (await out.data()) as Float32Array;
-  tf.dispose([x, dy, out]);
+  tf.dispose([x, dy, w, out]);
   return data;
 }
 
 /** max |studio − cpu| / max |cpu| per case, the studio kernel on WebGPU. */
-async function filterGradCheck(cases: ConvCase[]) {
+async function convCheck(kernel: TimedKernel, cases: ConvCase[]) {
   const results = [];
   for (const c of cases) {
-    const ref = await filterGradOn('cpu', c, 11);
+    const ref = await convOn(kernel, 'cpu', c, 11);
     useKernels('studio', { gemmMinFlop: 0 });
-    const got = await filterGradOn('webgpu', c, 11);
+    const got = await convOn(kernel, 'webgpu', c, 11);
     let maxDiff = 0;
     let maxRef = 0;
     for (let i = 0; i < ref.length; i++) {
       maxDiff = Math.max(maxDiff, Math.abs(got[i] - ref[i]));
       maxRef = Math.max(maxRef, Math.abs(ref[i]));
     }
-    results.push({ name: c.name, size: ref.length, sameLength: got.length === ref.length, relError: maxDiff / (maxRef || 1), twoRunsEqual: (await filterGradOn('webgpu', c, 11)).every((v, i) => v === got[i]) });
+    results.push({ name: c.name, size: ref.length, sameLength: got.length === ref.length, relError: maxDiff / (maxRef || 1), twoRunsEqual: (await convOn(kernel, 'webgpu', c, 11)).every((v, i) => v === got[i]) });
+  }
+  await tf.setBackend('webgpu');
+  return results;
+}
+
+/** Sum and Mean over every axis but the last (keepDims both ways), studio kernel on WebGPU vs the CPU backend. */
+async function reduceCheck(shapes: number[][]) {
+  const results = [];
+  for (const shape of shapes) {
+    for (const kind of ['sum', 'mean'] as const) {
+      for (const keepDims of [false, true]) {
+        const run = async (backend: string) => {
+          await tf.setBackend(backend);
+          if (backend === 'webgpu') useKernels('studio');
+          const rng = mulberry32(5);
+          const x = tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng() * 4 - 1), shape);
+          const axes = shape.slice(0, -1).map((_, i) => i);
+          const out = kind === 'sum' ? tf.sum(x, axes, keepDims) : tf.mean(x, axes, keepDims);
+          const data = { shape: out.shape, values: (await out.data()) as Float32Array };
+          tf.dispose([x, out]);
+          return data;
+        };
+        const ref = await run('cpu');
+        const got = await run('webgpu');
+        const again = await run('webgpu');
+        let maxDiff = 0;
+        let maxRef = 0;
+        for (let i = 0; i < ref.values.length; i++) {
+          maxDiff = Math.max(maxDiff, Math.abs(got.values[i] - ref.values[i]));
+          maxRef = Math.max(maxRef, Math.abs(ref.values[i]));
+        }
+        results.push({
+          name: `${kind} of [${shape}]${keepDims ? ', keepDims' : ''}`,
+          sameShape: got.shape.join() === ref.shape.join(),
+          relError: maxDiff / (maxRef || 1),
+          twoRunsEqual: again.values.every((v, i) => v === got.values[i]),
+        });
+      }
+    }
   }
   await tf.setBackend('webgpu');
   return results;
@@ -75,7 +116,7 @@ async function timeKernel(kernel: TimedKernel, c: ConvCase, backend: 'webgpu' | 
   const d = inputs(c, 3);
   const x = tf.tensor4d(d.x, [...d.xShape]);
   const dy = tf.tensor4d(d.dy, [...d.dyShape]);
-  const w = tf.randomNormal([c.kernel, c.kernel, c.inC, c.outC]) as tf.Tensor4D;
+  const w = tf.tensor4d(d.w, [c.kernel, c.kernel, c.inC, c.outC]);
   const times: number[] = [];
   for (let i = 0; i <= reps; i++) {
     const t0 = performance.now();
@@ -97,6 +138,12 @@ const ready = (async () => {
   return tf.getBackend();
 })();
 
-const lab = { tf, ready, filterGradCheck, timeKernel };
+/** shader keys of the studio's programs the WebGPU backend has compiled so far (each key starts with the program's name) */
+function studioPrograms(): string[] {
+  const backend = tf.findBackend('webgpu') as unknown as { pipelineCache: Record<string, unknown> };
+  return Object.keys(backend.pipelineCache).filter((k) => k.startsWith('studio'));
+}
+
+const lab = { tf, ready, convCheck, reduceCheck, timeKernel, studioPrograms };
 (window as unknown as { lab: typeof lab }).lab = lab;
 export type KernelLab = typeof lab;

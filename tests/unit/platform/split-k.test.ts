@@ -9,15 +9,18 @@ describe('split-K plan of the filter-gradient GEMM', () => {
   it('conv1 at 224 px, batch 16: one 64 × 64 tile, K split into ~256 ranges that cover K exactly', () => {
     const p = planSplitK(info(16, 224, 1, 64, 7, 2, 3));
     expect([p.M, p.N, p.K]).toEqual([49, 64, 16 * 112 * 112]);
+    expect(p.tile).toEqual({ rm: 4, rn: 4 });
     // 256 wanted; rounding each range up to whole 32-deep tile steps leaves 251
     expect(p.splits).toBe(251);
     expect(p.kPerSplit % 32).toBe(0);
     expect(p.kPerSplit * (p.splits - 1)).toBeLessThan(p.K);
     expect(p.kPerSplit * p.splits).toBeGreaterThanOrEqual(p.K);
   });
-  it('layer4 at 224 px: 576 tiles fill the GPU without splitting K', () => {
+  it('layer4 at 224 px: 144 tiles of 128 × 128; K = 784 is too short to split (< 2 × 512)', () => {
     const p = planSplitK(info(16, 7, 512, 512, 3, 1, 1));
-    expect([p.M, p.N, p.K, p.splits]).toEqual([4608, 512, 784, 1]);
+    expect([p.M, p.N, p.K]).toEqual([4608, 512, 784]);
+    expect(p.tile).toEqual({ rm: 8, rn: 8 });
+    expect([p.splits, p.kPerSplit]).toEqual([1, 784]);
   });
   it('never splits K below 512 per split', () => {
     const p = planSplitK(info(2, 16, 4, 8, 3, 1, 1));
