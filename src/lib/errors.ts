@@ -13,6 +13,9 @@ export type StudioErrorCode =
   | 'pixel-data-too-short'
   | 'corrupt-compressed-stream'
   | 'absurd-dimensions'
+  | 'inflated-too-large'
+  | 'bad-bit-layout'
+  | 'bad-rescale'
   | 'decode-failed'
   // datasets, labels, storage
   | 'bad-labels'

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { StudioErrorCode } from '../../src/lib/errors';
 import { encapsulatedPixelData, imageElements, nativePixelData, part10 } from '../unit/dicom/dicom-builder';
+import { deflateBomb } from './deflate-bomb';
 
 export interface BrokenFile {
   /** file name (unique, says what is wrong) */
@@ -71,6 +72,39 @@ export function brokenFiles(): BrokenFile[] {
       code: 'absurd-dimensions',
       message: /JPEG Baseline \(Process 1\) stream header.*60000×60000 pixels, more than/,
       bytes: part10(JPEG_BASELINE, imageElements({ rows: 16, columns: 16 }), encapsulatedPixelData([jpegWithFrameHeader(60000, 60000)])),
+    },
+    {
+      // ~70 KB that would inflate to 64 MiB of zeros
+      name: 'deflate-bomb.dcm',
+      code: 'inflated-too-large',
+      message: /deflated data set inflates to more than [\d,]+ bytes, but its pixel module declares 16×16 pixels/,
+      bytes: deflateBomb(imageElements({ rows: 16, columns: 16 }), 64).bytes,
+    },
+    {
+      name: 'frames-beyond-pixel-data.dcm',
+      code: 'pixel-data-too-short',
+      message: /Number of Frames \(0028,0008\) is 100,000, but Pixel Data holds 256 bytes, enough for 1 frame\(s\)/,
+      bytes: part10(EXPLICIT_LE, imageElements({ rows: 16, columns: 16, frames: 100000 }), nativePixelData(new Uint8Array(256))),
+    },
+    {
+      name: 'high-bit-outside-bits-allocated.dcm',
+      code: 'bad-bit-layout',
+      message: /High Bit \(0028,0102\) = 40 lies outside the 16 bits allocated/,
+      bytes: part10(
+        EXPLICIT_LE,
+        imageElements({ rows: 16, columns: 16, bitsAllocated: 16 }).map((e) => (e.tag[0] === 0x0028 && e.tag[1] === 0x0102 ? { ...e, value: [40] } : e)),
+        nativePixelData(new Uint8Array(512), 16),
+      ),
+    },
+    {
+      name: 'rescale-slope-overflows.dcm',
+      code: 'bad-rescale',
+      message: /Rescale Slope \(0028,1053\) = 1e308 .* beyond the range of finite numbers/,
+      bytes: part10(
+        EXPLICIT_LE,
+        imageElements({ rows: 16, columns: 16, extra: [{ tag: [0x0028, 0x1053], vr: 'DS', value: '1e308' }] }),
+        nativePixelData(new Uint8Array(256).map((_, i) => i)),
+      ),
     },
   ];
 }

@@ -24,6 +24,21 @@ export function nativeFirstFrame(ds: DataSet, pixel: Element, m: PixelModule, na
         `${nativeSamplesPerPixel(m)} sample(s) × ${m.bitsAllocated} bits need ${needed.toLocaleString('en-US')}.`,
     );
   }
+  // Number of Frames beyond what Pixel Data holds: refused like any other short Pixel Data. Only the first frame is
+  // decoded, but a count the data contradicts means the header cannot be trusted (and it is shown as the frame count).
+  if (m.frames > 1) {
+    const bitsPerFrame = m.rows * m.columns * nativeSamplesPerPixel(m) * m.bitsAllocated;
+    const neededForAll = Math.ceil((bitsPerFrame * m.frames) / 8);
+    if (available < neededForAll) {
+      const holds = Math.floor((available * 8) / bitsPerFrame);
+      throw new StudioError(
+        'pixel-data-too-short',
+        `${name}: Number of Frames (0028,0008) is ${m.frames.toLocaleString('en-US')}, but Pixel Data holds ` +
+          `${available.toLocaleString('en-US')} bytes, enough for ${holds.toLocaleString('en-US')} frame(s) of ` +
+          `${needed.toLocaleString('en-US')} bytes (${neededForAll.toLocaleString('en-US')} needed).`,
+      );
+    }
+  }
   return ds.byteArray.subarray(pixel.dataOffset, pixel.dataOffset + needed);
 }
 
@@ -64,6 +79,14 @@ export function encapsulatedFirstFrame(ds: DataSet, pixel: Element, m: PixelModu
   const fragments = pixel.fragments ?? [];
   if (fragments.length === 0) {
     throw new StudioError('corrupt-compressed-stream', `${name}: the encapsulated Pixel Data holds no fragments.`);
+  }
+  // every frame takes at least one fragment (PS3.5 A.4), so more frames than fragments cannot be in this Pixel Data
+  if (m.frames > fragments.length) {
+    throw new StudioError(
+      'pixel-data-too-short',
+      `${name}: Number of Frames (0028,0008) is ${m.frames.toLocaleString('en-US')}, but the encapsulated Pixel Data ` +
+        `holds ${fragments.length.toLocaleString('en-US')} fragment(s), and every frame needs at least one.`,
+    );
   }
   const offsets = pixel.basicOffsetTable ?? [];
   let parts: Uint8Array[];

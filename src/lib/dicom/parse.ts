@@ -1,7 +1,7 @@
 import * as dicomParser from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
-import { inflateSync } from 'fflate';
 import { StudioError } from '../errors';
+import { inflateDeflatedDataSet } from './inflate';
 
 const IMPLICIT_LITTLE_ENDIAN = '1.2.840.10008.1.2';
 
@@ -22,21 +22,6 @@ export function looksLikeImplicitVrStart(bytes: Uint8Array): boolean {
   const length = view.getUint32(4, true);
   const plausibleGroup = [0x0002, 0x0008, 0x0010, 0x0018, 0x0020, 0x0028].includes(group);
   return plausibleGroup && length % 2 === 0 && length + 8 <= bytes.length;
-}
-
-/** dicom-parser asks for the whole byte array: the header bytes untouched, the rest raw-inflated. */
-function inflateDeflatedDataSet(byteArray: Uint8Array, position: number): Uint8Array {
-  let inflated: Uint8Array;
-  try {
-    inflated = inflateSync(byteArray.subarray(position));
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new StudioError('decode-failed', `the deflated data set could not be inflated (${why}).`);
-  }
-  const full = new Uint8Array(position + inflated.length);
-  full.set(byteArray.subarray(0, position), 0);
-  full.set(inflated, position);
-  return full;
 }
 
 function parseFailureMessage(e: unknown): string {

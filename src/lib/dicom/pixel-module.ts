@@ -64,10 +64,24 @@ export function readPixelModule(ds: DataSet, name: string): PixelModule {
   if (![1, 8, 16, 32].includes(bitsAllocated)) {
     throw new StudioError('decode-failed', `${name}: Bits Allocated (0028,0100) = ${bitsAllocated} is not supported (1, 8, 16 or 32 are).`);
   }
+  // Bits that cannot lie inside the Bits Allocated container are refused (the samples cannot be read as declared);
+  // a missing or zero Bits Stored and a High Bit below Bits Stored − 1 keep their earlier lenient defaults.
   let bitsStored = ds.uint16('x00280101') ?? bitsAllocated;
-  if (bitsStored < 1 || bitsStored > bitsAllocated) bitsStored = bitsAllocated;
+  if (bitsStored > bitsAllocated) {
+    throw new StudioError(
+      'bad-bit-layout',
+      `${name}: Bits Stored (0028,0101) = ${bitsStored} is more than Bits Allocated (0028,0100) = ${bitsAllocated}.`,
+    );
+  }
+  if (bitsStored < 1) bitsStored = bitsAllocated;
   let highBit = ds.uint16('x00280102') ?? bitsStored - 1;
-  if (highBit < bitsStored - 1 || highBit >= bitsAllocated) highBit = bitsStored - 1;
+  if (highBit >= bitsAllocated) {
+    throw new StudioError(
+      'bad-bit-layout',
+      `${name}: High Bit (0028,0102) = ${highBit} lies outside the ${bitsAllocated} bits allocated (0028,0100): it must be at most ${bitsAllocated - 1}.`,
+    );
+  }
+  if (highBit < bitsStored - 1) highBit = bitsStored - 1;
 
   const frames = Math.max(1, ds.intString('x00280008') ?? 1);
   return {

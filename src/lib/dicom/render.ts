@@ -9,7 +9,7 @@ import { applyModality, applyVoi, colourToGrey, invert, storedValues, type Modal
 import { sniffFormat } from './sniff';
 import { textElements } from './text-elements';
 import { describeTransferSyntax, findTransferSyntax } from './transfer-syntax';
-import { readModalityTransform, readVoiTransform } from './transforms';
+import { readModalityTransform, readVoiTransform, storedValueRange } from './transforms';
 
 export { sniffFormat } from './sniff';
 
@@ -113,7 +113,7 @@ async function renderDicom(bytes: Uint8Array, name: string): Promise<RenderedFor
   let voi: ImageInfo['voi'];
   if (isMonochrome(m)) {
     const signed = m.pixelRepresentation === 1;
-    const modality = readModalityTransform(ds, signed);
+    const modality = readModalityTransform(ds, signed, storedValueRange(m), name);
     const modalitySigned = modality.kind === 'rescale' ? signed || modality.intercept < 0 || modality.slope < 0 : false;
     const voiTransform = readVoiTransform(ds, modalitySigned);
     voi = VOI_KIND[voiTransform.kind];

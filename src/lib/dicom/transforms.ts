@@ -1,4 +1,6 @@
 import type { DataSet } from 'dicom-parser';
+import { StudioError } from '../errors';
+import type { PixelModule } from './pixel-module';
 import type { Lut, ModalityTransform, VoiTransform, WindowFunction } from './pixel-values';
 
 /**
@@ -35,18 +37,52 @@ function firstSequenceItem(ds: DataSet, tag: string): DataSet | undefined {
   return items && items.length > 0 ? items[0].dataSet : undefined;
 }
 
-/** Modality LUT Sequence (0028,3000) when it holds a valid LUT, else Rescale Slope/Intercept (identity when absent). */
-export function readModalityTransform(ds: DataSet, signedInput: boolean): ModalityTransform {
+/** The stored values a pixel module allows: [0, 2^Bits Stored − 1], or the signed range of the container. */
+export function storedValueRange(m: Pick<PixelModule, 'bitsAllocated' | 'bitsStored' | 'pixelRepresentation'>): { min: number; max: number } {
+  // signed values are read as two's complement of the whole container (see storedValues)
+  if (m.pixelRepresentation === 1) return { min: -(2 ** (m.bitsAllocated - 1)), max: 2 ** (m.bitsAllocated - 1) - 1 };
+  return { min: 0, max: 2 ** m.bitsStored - 1 };
+}
+
+/** The first value of a DS element; undefined when absent or blank, NaN when it is not a number. */
+function decimal(ds: DataSet, tag: string): { text: string; value: number } | undefined {
+  const text = ds.string(tag, 0)?.trim();
+  return text ? { text, value: parseFloat(text) } : undefined;
+}
+
+/**
+ * Modality LUT Sequence (0028,3000) when it holds a valid LUT, else Rescale Slope/Intercept (identity when absent).
+ * A rescale that cannot map the stored values to finite numbers is refused ('bad-rescale'): a slope or intercept
+ * that is not a finite number, a slope of 0 (every pixel the same value), or one that sends the end of the stored
+ * range past the largest double. (Results that are finite but beyond float32 are clamped by applyModality.)
+ */
+export function readModalityTransform(
+  ds: DataSet,
+  signedInput: boolean,
+  stored: { min: number; max: number },
+  name: string,
+): ModalityTransform {
   const item = firstSequenceItem(ds, 'x00283000');
   const lut = item && readLut(item, signedInput);
   if (lut) return { kind: 'lut', lut };
-  const slope = ds.floatString('x00281053');
-  const intercept = ds.floatString('x00281052');
-  return {
-    kind: 'rescale',
-    slope: slope !== undefined && Number.isFinite(slope) && slope !== 0 ? slope : 1,
-    intercept: intercept !== undefined && Number.isFinite(intercept) ? intercept : 0,
+  const slope = decimal(ds, 'x00281053');
+  const intercept = decimal(ds, 'x00281052');
+  const refuse = (why: string) => {
+    throw new StudioError('bad-rescale', `${name}: ${why}`);
   };
+  if (slope && !Number.isFinite(slope.value)) refuse(`Rescale Slope (0028,1053) = "${slope.text}" is not a finite number.`);
+  if (intercept && !Number.isFinite(intercept.value)) refuse(`Rescale Intercept (0028,1052) = "${intercept.text}" is not a finite number.`);
+  if (slope && slope.value === 0) refuse(`Rescale Slope (0028,1053) is 0: every pixel would map to the same value.`);
+  const t = { kind: 'rescale' as const, slope: slope?.value ?? 1, intercept: intercept?.value ?? 0 };
+  const low = t.slope * stored.min + t.intercept;
+  const high = t.slope * stored.max + t.intercept;
+  if (!Number.isFinite(low) || !Number.isFinite(high)) {
+    refuse(
+      `Rescale Slope (0028,1053) = ${slope?.text ?? 1} and Rescale Intercept (0028,1052) = ${intercept?.text ?? 0} map the ` +
+        `stored values ${stored.min}…${stored.max} to ${low}…${high}, beyond the range of finite numbers.`,
+    );
+  }
+  return t;
 }
 
 function windowFunction(ds: DataSet): WindowFunction {

@@ -35,6 +35,9 @@ describe('a folder of broken files', () => {
       'pixel-data-too-short',
       'corrupt-compressed-stream',
       'absurd-dimensions',
+      'inflated-too-large',
+      'bad-bit-layout',
+      'bad-rescale',
     ];
     expect(new Set(written.map((f) => f.code))).toEqual(new Set(kinds));
   });
