@@ -22,6 +22,8 @@ import { openStoredDataset, type StoredDataset } from './dataset-source';
 import { openStudioDb, type RunRecord } from './db';
 import { loadNewestCheckpoint, saveCheckpoint } from './checkpoint-store';
 import { loadWeights, storeWeights } from './weights-store';
+import { measureStepTimes } from './step-timing';
+import type { StepTiming } from '../lib/train/presets';
 
 export interface TrainEvents {
   onStep(p: StepProgress): void;
@@ -223,6 +225,16 @@ export function cancel(): void {
 
 export function isTraining(): boolean {
   return activeRun !== undefined;
+}
+
+/**
+ * This machine's training speed at `imageSize` for the presets (step-timing.ts). Empty on the CPU backend (a step
+ * there takes minutes) and when a run is active; a run started meanwhile stops the measurement at the next step.
+ */
+export async function measureSpeed(imageSize: number): Promise<StepTiming[]> {
+  const info = await init();
+  if (info.name === 'cpu' || isTraining()) return [];
+  return measureStepTimes(imageSize, isTraining);
 }
 
 export interface ModelExport {

@@ -9,6 +9,8 @@ import { getTrainingWorker } from '../platform/workers';
 import { errors } from './errors.svelte';
 import { evaluation } from './evaluation.svelte';
 import { saveBlob } from '../platform/download';
+import { presetsFor, type Preset } from '../lib/train/presets';
+import type { DatasetRecord } from '../platform/db';
 
 export type TrainStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
 
@@ -26,6 +28,11 @@ class TrainingState {
   /** a model exists in the worker (trained, resumed or loaded) and can be exported */
   hasModel = $state(false);
   interrupted = $state<RunRecord | null>(null);
+  /** presets from this machine's measured step time, for the dataset and size in `presetsKey` */
+  presets = $state<Preset[] | null>(null);
+  speed = $state<'idle' | 'measuring' | 'ready' | 'unavailable'>('idle');
+  /** `${datasetId}:${imageSize}` the presets (or the measurement under way) are for */
+  presetsKey = $state<string | null>(null);
 
   /** `kernels`: the studio's own WebGPU kernels (default) or tfjs's stock ones (page URL ?kernels=stock) */
   async initBackend(kernels: 'studio' | 'stock' = 'studio'): Promise<void> {
@@ -142,6 +149,38 @@ class TrainingState {
     } catch (e) {
       errors.report(e);
     }
+  }
+
+  /**
+   * Times a training step on this machine (once per dataset and size) and derives the presets for the dataset.
+   * `auto`: the page asks when a dataset is shown; on a software adapter timing costs tens of seconds of CPU, so
+   * there it waits for the person to ask (the "suggest settings" button).
+   */
+  async measurePresets(dataset: Pick<DatasetRecord, 'id' | 'imageSize' | 'imageCount' | 'splitFractions'>, options: { auto?: boolean } = {}): Promise<void> {
+    const key = `${dataset.id}:${dataset.imageSize}`;
+    if (this.presetsKey === key || (options.auto && this.backend?.software)) return;
+    this.presetsKey = key;
+    this.presets = null;
+    this.speed = 'measuring';
+    try {
+      const timings = await getTrainingWorker().measureSpeed(dataset.imageSize);
+      if (this.presetsKey !== key) return;
+      const trainImages = Math.max(1, Math.round(dataset.imageCount * dataset.splitFractions[0]));
+      this.presets = timings.length ? presetsFor(timings, dataset.imageSize, trainImages) : null;
+      this.speed = timings.length ? 'ready' : 'unavailable';
+    } catch (e) {
+      this.speed = 'unavailable';
+      errors.report(e);
+    }
+  }
+
+  /** the presets for this dataset, or null when they are not (yet) measured for it */
+  presetsOf(dataset: Pick<DatasetRecord, 'id' | 'imageSize'>): Preset[] | null {
+    return this.presetsKey === `${dataset.id}:${dataset.imageSize}` ? this.presets : null;
+  }
+
+  applyPreset(p: Preset): void {
+    this.config = { ...this.config, ...p.config };
   }
 
   pause(): void {

@@ -98,4 +98,24 @@ describe('demo end to end', () => {
     expect(s.consoleErrors).toEqual([]);
     expect(foreignRequests(s.requests, served.url.replace(/\/$/, ''))).toEqual([]);
   });
+
+  it('on a software adapter, suggests settings from two timed steps when asked: a live demo that fits 2 minutes and the full recipe', async () => {
+    const { page } = s;
+    expect(await page.getAttribute('[data-testid="presets"]', 'data-status')).toBe('idle'); // not timed on its own here
+    await page.click('[data-testid="measure-speed"]');
+    await page.waitForSelector('[data-testid="preset-full-recipe"]', { timeout: 300_000 });
+    const attrs = async (id: string) =>
+      page.locator(`[data-testid="preset-${id}"]`).evaluate((b) => ({ text: b.textContent, width: b.getAttribute('data-width'), epochs: b.getAttribute('data-epochs'), seconds: Number(b.getAttribute('data-seconds')), fits: b.getAttribute('data-fits') }));
+    const demo = await attrs('live-demo');
+    const full = await attrs('full-recipe');
+    console.log(`presets: ${demo.text} | ${full.text}`);
+    expect(full).toMatchObject({ width: '1', epochs: '30' });
+    // the full recipe needs 30 epochs at width 1: far more than the demo, which fits its 2 minutes on a 64-image demo
+    expect(full.seconds).toBeGreaterThan(demo.seconds);
+    if (demo.fits === 'true') expect(demo.seconds).toBeLessThanOrEqual(120);
+    await page.click('[data-testid="preset-live-demo"]');
+    expect(await page.inputValue('[data-testid="cfg-width"]')).toBe(demo.width);
+    expect(await page.inputValue('[data-testid="cfg-epochs"]')).toBe(demo.epochs);
+    expect(s.consoleErrors).toEqual([]);
+  });
 });

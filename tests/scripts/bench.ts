@@ -4,12 +4,18 @@
  * RSNA-sized 1024×1024 JPEG-baseline DICOM files), training images/s per
  * backend and input size (a tiny demo, 2 epochs: the second one is measured, after shader compilation),
  * inference + CAM ms per image, and the bundle's size. Prints a table; writes bench.json.
+ * `--full-width` adds full-width ResNet-18 training at 224 px, batch 8 (the recipe's model) on WebGPU with the
+ * studio's kernels, with tfjs's stock kernels and on WebGL, in one page (tests/browser/pages/model-lab): ~30 min here,
+ * most of it the stock kernels (`--full-width-size 112 --full-width-batch 4` for a quicker look). `--skip-standard` leaves
+ * out everything else.
  */
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../support/browser';
+import { openModelLab } from '../browser/pages/harness';
+import type { Lab as ModelLab } from '../browser/pages/model-lab';
 import { writeRsnaSizedFolder } from '../support/jpeg-dicom';
 import { toErrorData } from '../../src/lib/errors';
 import { importFolder, newDatasetRow } from '../../src/cli/import-step';
@@ -100,6 +106,59 @@ async function benchBackend(backend: BackendChoice): Promise<TrainingRow[]> {
   return rows;
 }
 
+interface FullWidthRow {
+  label: string;
+  imagesPerSecond: number | null;
+  msPerStep: number | null;
+  microBatches: number | null;
+  error?: string;
+}
+
+function numberArg(flag: string, fallback: number): number {
+  const i = process.argv.indexOf(flag);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+/** --full-width-size / --full-width-batch: a quicker look at another size (the acceptance figures are 224 px, batch 8) */
+const FULL_WIDTH = { size: numberArg('--full-width-size', 224), batch: numberArg('--full-width-batch', 8), nTrain: 0, nVal: 2 };
+FULL_WIDTH.nTrain = FULL_WIDTH.batch;
+
+/**
+ * Full-width ResNet-18 at 224 px, batch 8, through the real trainer (augmentation, Adam, the memory planner): 2 epochs of
+ * one step each; epoch 2 is measured (shaders compiled), its time including the validation of 2 images.
+ */
+async function fullWidthRows(): Promise<FullWidthRow[]> {
+  const configs = [
+    { label: 'WebGPU, studio kernels', backend: 'webgpu', kernels: 'studio' },
+    { label: 'WebGPU, tfjs stock kernels', backend: 'webgpu', kernels: 'stock' },
+    { label: 'WebGL', backend: 'webgl', kernels: undefined },
+  ] as const;
+  const rows: FullWidthRow[] = [];
+  const lab = await openModelLab();
+  try {
+    for (const c of configs) {
+      const row: FullWidthRow = { label: c.label, imagesPerSecond: null, msPerStep: null, microBatches: null };
+      try {
+        const history = await lab.session.page.evaluate(
+          (o) => (window as unknown as { lab: ModelLab }).lab.trainSynthetic(o),
+          { size: FULL_WIDTH.size, width: 1, epochs: 2, batchSize: FULL_WIDTH.batch, nTrain: FULL_WIDTH.nTrain, nVal: FULL_WIDTH.nVal, release: true, backend: c.backend, kernels: c.kernels },
+        );
+        const last = history[history.length - 1];
+        row.imagesPerSecond = last.imagesPerSecond;
+        row.msPerStep = last.seconds * 1000;
+        row.microBatches = last.microBatches;
+      } catch (e) {
+        row.error = toErrorData(e).message.split('\n')[0];
+      }
+      log(`full width ${FULL_WIDTH.size} px, ${c.label}: ${row.imagesPerSecond?.toFixed(3) ?? '—'} img/s${row.error ? ` (${row.error})` : ''}`);
+      rows.push(row);
+    }
+  } finally {
+    await lab.close();
+  }
+  return rows;
+}
+
 /** files in the generated import folder (the default) */
 const GENERATED_FILES = 200;
 
@@ -115,41 +174,62 @@ function folderArg(): string | null {
 const fmt = (v: number | null | undefined, digits = 1) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 
 async function main(): Promise<void> {
-  const given = folderArg();
-  if (given !== null && !existsSync(given)) throw new Error(`${given} is not a folder (pass --data <dir>).`);
-  const folder = given ?? path.join(os.tmpdir(), `cxr-bench-rsna-sized-${GENERATED_FILES}`);
-  if (given === null) {
-    log(`generating ${GENERATED_FILES} RSNA-sized (1024×1024, JPEG baseline) DICOM files in ${folder}`);
-    writeRsnaSizedFolder(folder, GENERATED_FILES);
-  }
-  const importSession = await openSession(undefined, log);
-  let importResult;
-  try {
-    importResult = await importFolder(importSession.page, { folder, imageSize: 224 }, null, log);
-  } finally {
-    await importSession.close();
-    if (given === null) rmSync(folder, { recursive: true, force: true });
-  }
+  const standard = !process.argv.includes('--skip-standard');
+  const fullWidth = process.argv.includes('--full-width') ? await fullWidthRows() : [];
+  let importResult: { folder: string; filesSeen: number; imported: number; seconds: number; filesPerSecond: number } | null = null;
   const training: TrainingRow[] = [];
-  for (const backend of BACKENDS) training.push(...(await benchBackend(backend)));
+  if (standard) {
+    const given = folderArg();
+    if (given !== null && !existsSync(given)) throw new Error(`${given} is not a folder (pass --data <dir>).`);
+    const folder = given ?? path.join(os.tmpdir(), `cxr-bench-rsna-sized-${GENERATED_FILES}`);
+    if (given === null) {
+      log(`generating ${GENERATED_FILES} RSNA-sized (1024×1024, JPEG baseline) DICOM files in ${folder}`);
+      writeRsnaSizedFolder(folder, GENERATED_FILES);
+    }
+    const importSession = await openSession(undefined, log);
+    try {
+      importResult = { folder, ...(await importFolder(importSession.page, { folder, imageSize: 224 }, null, log)) };
+    } finally {
+      await importSession.close();
+      if (given === null) rmSync(folder, { recursive: true, force: true });
+    }
+    for (const backend of BACKENDS) training.push(...(await benchBackend(backend)));
+  }
   const bundle = await bundleBytes();
   const result = {
     date: new Date().toISOString(),
-    import: { folder, files: importResult.filesSeen, imported: importResult.imported, seconds: importResult.seconds, filesPerSecond: importResult.filesPerSecond },
-    training: { demoImages: DEMO_IMAGES, batch: BATCH, widthMultiplier: WIDTH, rows: training },
+    ...(importResult
+      ? { import: { folder: importResult.folder, files: importResult.filesSeen, imported: importResult.imported, seconds: importResult.seconds, filesPerSecond: importResult.filesPerSecond } }
+      : {}),
+    ...(standard ? { training: { demoImages: DEMO_IMAGES, batch: BATCH, widthMultiplier: WIDTH, rows: training } } : {}),
+    ...(fullWidth.length ? { fullWidthTraining: { ...FULL_WIDTH, widthMultiplier: 1, rows: fullWidth } } : {}),
     bundle,
     totalSeconds: (performance.now() - startedAt) / 1000,
   };
-  await writeFile(path.join(process.cwd(), 'bench.json'), JSON.stringify(result, null, 2));
+  const file = path.join(process.cwd(), standard ? 'bench.json' : 'bench-full-width.json');
+  await writeFile(file, JSON.stringify(result, null, 2));
+  const studio = fullWidth[0]?.imagesPerSecond;
+  const ratio = (other: number | null | undefined) => (studio && other ? `${(studio / other).toFixed(2)}×` : '—');
   const lines = [
-    `import   ${importResult.filesSeen} files of ${path.basename(folder)} at 224 px: ${fmt(importResult.filesPerSecond, 2)} files/s`,
-    '',
-    `training: ${DEMO_IMAGES} demo images, batch ${BATCH}, width ×${WIDTH}; GPU MB/img = growth of the GPU allocation (buffers / textures) during an epoch's first step ÷ images per pass, largest over the run`,
-    'backend (adapter)                                  px   img/s   ms/step  GPU MB/img   CAM ms/img',
-    ...training.map((r) => `${r.backend.slice(0, 50).padEnd(50)} ${String(r.imageSizePx).padStart(4)} ${fmt(r.imagesPerSecond, 2).padStart(7)} ${fmt(r.msPerStep, 0).padStart(9)} ${fmt(r.gpuBytesPerImage === null ? null : r.gpuBytesPerImage / 1e6, 2).padStart(11)} ${fmt(r.camMsPerImage, 0).padStart(12)}${r.error ? `  ${r.error}` : ''}`),
-    '',
+    ...(importResult ? [`import   ${importResult.filesSeen} files of ${path.basename(importResult.folder)} at 224 px: ${fmt(importResult.filesPerSecond, 2)} files/s`, ''] : []),
+    ...(standard
+      ? [
+          `training: ${DEMO_IMAGES} demo images, batch ${BATCH}, width ×${WIDTH}; GPU MB/img = growth of the GPU allocation (buffers / textures) during an epoch's first step ÷ images per pass, largest over the run`,
+          'backend (adapter)                                  px   img/s   ms/step  GPU MB/img   CAM ms/img',
+          ...training.map((r) => `${r.backend.slice(0, 50).padEnd(50)} ${String(r.imageSizePx).padStart(4)} ${fmt(r.imagesPerSecond, 2).padStart(7)} ${fmt(r.msPerStep, 0).padStart(9)} ${fmt(r.gpuBytesPerImage === null ? null : r.gpuBytesPerImage / 1e6, 2).padStart(11)} ${fmt(r.camMsPerImage, 0).padStart(12)}${r.error ? `  ${r.error}` : ''}`),
+          '',
+        ]
+      : []),
+    ...(fullWidth.length
+      ? [
+          `full-width ResNet-18, ${FULL_WIDTH.size} px, batch ${FULL_WIDTH.batch} (epoch 2 of 2 with one step each, validation of ${FULL_WIDTH.nVal} images included)`,
+          'configuration                     img/s   ms/step  passes  studio is',
+          ...fullWidth.map((r) => `${r.label.padEnd(32)} ${fmt(r.imagesPerSecond, 3).padStart(6)} ${fmt(r.msPerStep, 0).padStart(9)} ${String(r.microBatches ?? '—').padStart(7)}  ${r === fullWidth[0] ? '' : ratio(r.imagesPerSecond)}${r.error ? `  ${r.error}` : ''}`),
+          '',
+        ]
+      : []),
     `bundle   ${bundle.files} files in dist/, ${(bundle.bytes / 1e6).toFixed(2)} MB`,
-    `total    ${(result.totalSeconds / 60).toFixed(1)} min; written to bench.json`,
+    `total    ${(result.totalSeconds / 60).toFixed(1)} min; written to ${path.basename(file)}`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
 }

@@ -11,7 +11,7 @@ import * as gpuMemory from '../../../src/platform/gpu-memory';
 import { train, type DataSource } from '../../../src/lib/train/trainer';
 import { RECIPE, validateConfig } from '../../../src/lib/train/config';
 import { mulberry32 } from '../../../src/lib/random';
-import { useKernels } from '../../../src/platform/studio-kernels';
+import { useKernels, type KernelChoice } from '../../../src/platform/studio-kernels';
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const r = await fetch(url);
@@ -29,11 +29,12 @@ async function oracle(parts: ('cam' | 'train')[]) {
 
 /**
  * A short run of the real trainer on random 0–255 images (labels alternate): per-epoch records (numTensors,
- * gpuBytes, gpuBytesPerImage, microBatches) with the platform's pool release after each epoch (and within steps when
- * micro-batched), as the training service does; on WebGPU (default) or WebGL.
+ * gpuBytes, gpuBytesPerImage, microBatches, seconds, imagesPerSecond) with the platform's pool release after each epoch (and within
+ * steps when micro-batched), as the training service does; on WebGPU (default; `kernels` switches studio/stock) or WebGL.
  */
-async function trainSynthetic(opts: { size: number; width: number; epochs: number; batchSize: number; nTrain: number; nVal: number; microBatchSize?: number; release: boolean; backend?: 'webgpu' | 'webgl' }) {
+async function trainSynthetic(opts: { size: number; width: number; epochs: number; batchSize: number; nTrain: number; nVal: number; microBatchSize?: number; release: boolean; backend?: 'webgpu' | 'webgl'; kernels?: KernelChoice }) {
   if (!(await tf.setBackend(opts.backend ?? 'webgpu'))) throw new Error(`${opts.backend} backend unavailable`);
+  if (opts.kernels && tf.getBackend() === 'webgpu') useKernels(opts.kernels);
   const rng = mulberry32(9);
   const pixels = new Map<string, Uint8Array>();
   const make = (prefix: string, n: number) =>
@@ -49,7 +50,7 @@ async function trainSynthetic(opts: { size: number; width: number; epochs: numbe
   try {
     const plan = await gpuMemory.planTrainMemory(cfg, 1);
     const outcome = await train(model, adam, data, { ...cfg, microBatchSize: plan.microBatchSize }, opts.release ? { gpuMemory: gpuMemory.gpuMemoryHooks(plan) } : {});
-    return outcome.history.map(({ epoch, numTensors, gpuBytes, gpuBytesPerImage, microBatches, seconds }) => ({ epoch, numTensors, gpuBytes, gpuBytesPerImage, microBatches, seconds }));
+    return outcome.history.map(({ epoch, numTensors, gpuBytes, gpuBytesPerImage, microBatches, seconds, imagesPerSecond }) => ({ epoch, numTensors, gpuBytes, gpuBytesPerImage, microBatches, seconds, imagesPerSecond }));
   } finally {
     adam.dispose();
     model.dispose();
