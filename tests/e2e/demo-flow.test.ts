@@ -1,6 +1,7 @@
 /**
  * The walking skeleton in a real browser: demo → import workers → IndexedDB → training worker
  * on WebGPU → metrics → CAM. Tiny configuration (SwiftShader is a CPU emulation).
+ * DEMO_KERNELS=stock runs it on tfjs's stock WebGPU kernels instead of the studio's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foreignRequests, longTasks, openStudio, servePreview, type Served, type Session } from '../support/browser';
@@ -13,7 +14,7 @@ describe('demo end to end', () => {
 
   beforeAll(async () => {
     served = await servePreview();
-    s = await openStudio(served.url);
+    s = await openStudio(process.env.DEMO_KERNELS ? `${served.url}?kernels=${process.env.DEMO_KERNELS}` : served.url);
   });
   afterAll(async () => {
     await s?.close();
@@ -47,6 +48,10 @@ describe('demo end to end', () => {
     await page.fill('[data-testid="cfg-epochs"]', '3');
     await page.fill('[data-testid="cfg-batch"]', '16');
     await page.fill('[data-testid="cfg-width"]', '0.125');
+    // Augmentation off: with the recipe's random resized crop (0.35–1) a width-⅛ model on 51 images
+    // does not learn within 8 epochs on either kernel set (loss wanders 0.58–0.77), so "the loss fell"
+    // would test luck; without it the loss falls 0.77 → 0.60 on both.
+    await page.uncheck('[data-testid="cfg-augment"]');
     await page.click('[data-testid="train"]');
     await page.waitForSelector('[data-testid="train-status"][data-status="done"], [data-testid="train-status"][data-status="failed"]', { timeout: 800_000 });
     const errorText = await page.locator('[data-testid="error"]').allTextContents();
