@@ -15,7 +15,7 @@
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { gemmShader, tileCols, tileDepth, tileKey, tileRows, tileShapeFor, type LoadOrder, type TileShape } from './gemm-tiles';
-import { sumSplits } from './sum-splits';
+import { submitNow, sumSplits } from './sum-splits';
 
 export interface SplitPlan {
   M: number;
@@ -28,8 +28,15 @@ export interface SplitPlan {
 }
 
 /**
+ * Every split-K partial result lives in one buffer of this many floats (4 MiB), whatever the layer: the buffer
+ * pool (which reuses buffers of equal size only) then keeps one such buffer for the whole backward pass instead of
+ * one per layer shape; per-shape sizes cost 37 MB at 224 px, batch 3, most of it growing with the batch.
+ */
+export const PARTIAL_FLOATS = 1 << 20;
+
+/**
  * Enough workgroups to fill a GPU (≥ 256 when K allows) without splitting K below 512 per split,
- * where the second pass would cost more than it saves.
+ * where the second pass would cost more than it saves, nor beyond what fits PARTIAL_FLOATS.
  */
 export function planSplitK(convInfo: backend_util.Conv2DInfo, targetWorkgroups = 256, minKPerSplit = 512): SplitPlan {
   const M = convInfo.filterHeight * convInfo.filterWidth * convInfo.inChannels;
@@ -39,7 +46,7 @@ export function planSplitK(convInfo: backend_util.Conv2DInfo, targetWorkgroups =
   const tiles = Math.ceil(M / tileRows(tile)) * Math.ceil(N / tileCols(tile));
   const wanted = Math.ceil(targetWorkgroups / tiles);
   const most = Math.max(1, Math.floor(K / minKPerSplit));
-  let splits = Math.max(1, Math.min(wanted, most));
+  let splits = Math.max(1, Math.min(wanted, most, Math.floor(PARTIAL_FLOATS / (M * N))));
   const kPerSplit = Math.ceil(K / splits / tileDepth(tile)) * tileDepth(tile);
   splits = Math.ceil(K / kPerSplit);
   return { M, N, K, splits, kPerSplit, tile };
@@ -51,7 +58,7 @@ class FilterGradGemmProgram implements WebGPUProgram {
     'M : i32, N : i32, K : i32, kPerSplit : i32, inC : i32, kw : i32, outH : i32, outW : i32, inH : i32, inW : i32, strideH : i32, strideW : i32, padTop : i32, padLeft : i32,';
   workgroupSize: [number, number, number] = [16, 16, 1];
   outputShape: number[];
-  // output [splits, M, N]: x runs over N tiles, y over M tiles, z over splits
+  // output: [M, N], or the splits' [splits, M, N] at the start of a PARTIAL_FLOATS buffer; x runs over N tiles, y over M tiles, z over splits
   dispatchLayout = { x: [2], y: [1], z: [0] };
   dispatch: [number, number, number];
   shaderKey: string;
@@ -68,7 +75,7 @@ class FilterGradGemmProgram implements WebGPUProgram {
     this.aAlong = inChannels < 16 ? 'depth' : 'rows';
     this.tile = plan.tile;
     this.shaderKey = `studioConv2DBackpropFilterGemm${this.aAlong}${tileKey(this.tile)}`;
-    this.outputShape = [plan.splits, plan.M, plan.N];
+    this.outputShape = plan.splits > 1 ? [PARTIAL_FLOATS] : [plan.M, plan.N];
     this.dispatch = [Math.ceil(plan.N / tileCols(this.tile)), Math.ceil(plan.M / tileRows(this.tile)), plan.splits];
   }
 
@@ -113,6 +120,7 @@ export function conv2DBackpropFilterGemm(backend: WebGPUBackend, x: TensorInfo, 
   let out = partial;
   if (plan.splits > 1) {
     out = sumSplits(backend, partial, [plan.M, plan.N], plan.splits);
+    submitNow(backend);
   }
   // [M, N] row-major is the filter's [kh, kw, inC, outC]: same data, the filter's shape (as tfjs's reshape does)
   return { dataId: out.dataId, shape: [...convInfo.filterShape], dtype: 'float32' };

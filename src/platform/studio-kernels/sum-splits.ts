@@ -43,3 +43,16 @@ export function sumSplits(backend: WebGPUBackend, partial: TensorInfo, outputSha
   backend.disposeData(partial.dataId);
   return out;
 }
+
+/**
+ * Submits the dispatches recorded so far. tfjs returns a disposed buffer to its pool only when the command buffer
+ * that used it is submitted (every 15 dispatches), and the pool reuses buffers of equal size only: until then a
+ * request of the same size allocates another. After a filter gradient's partials are summed, submitting lets the
+ * next layer reuse their buffer (224 px training: 46.5 → 32.9 MB per image in the gpu-memory test).
+ */
+export function submitNow(backend: WebGPUBackend): void {
+  const b = backend as unknown as { commandEncoder: unknown; endComputePassEncoder(): void; submitQueue(): void };
+  if (!b.commandEncoder) return;
+  b.endComputePassEncoder();
+  b.submitQueue();
+}

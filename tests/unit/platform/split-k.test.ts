@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { planSplitK } from '../../../src/platform/studio-kernels/conv2d-backprop-filter';
+import { PARTIAL_FLOATS, planSplitK } from '../../../src/platform/studio-kernels/conv2d-backprop-filter';
 
 const info = (batch: number, side: number, inC: number, outC: number, k: number, stride: number, pad: number) =>
   tf.backend_util.computeConv2DInfo([batch, side, side, inC], [k, k, inC, outC], [stride, stride], 1, pad, undefined, false, 'channelsLast');
@@ -21,6 +21,13 @@ describe('split-K plan of the filter-gradient GEMM', () => {
     expect([p.M, p.N, p.K]).toEqual([4608, 512, 784]);
     expect(p.tile).toEqual({ rm: 8, rn: 8 });
     expect([p.splits, p.kPerSplit]).toEqual([1, 784]);
+  });
+  it('layer1 at 224 px, batch 16: 52 splits wanted for 5 tiles, capped where the partials would overflow the one shared buffer', () => {
+    const p = planSplitK(info(16, 56, 64, 64, 3, 1, 1));
+    expect([p.M, p.N, p.K]).toEqual([576, 64, 16 * 56 * 56]);
+    expect(p.splits).toBe(Math.floor(PARTIAL_FLOATS / (576 * 64)));
+    expect(p.splits * p.M * p.N).toBeLessThanOrEqual(PARTIAL_FLOATS);
+    expect(p.kPerSplit * p.splits).toBeGreaterThanOrEqual(p.K);
   });
   it('never splits K below 512 per split', () => {
     const p = planSplitK(info(2, 16, 4, 8, 3, 1, 1));

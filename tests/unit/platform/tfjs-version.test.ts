@@ -17,4 +17,9 @@ describe('pinned tfjs', () => {
     expect(versionOf('@tensorflow/tfjs-backend-webgpu')).toBe(PINNED_TFJS_VERSION);
     expect(tfjsVersionMatches()).toBe(true);
   });
+  it('the backend internals submitNow calls (sum-splits.ts) are there', async () => {
+    const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+    expect(typeof WebGPUBackend.prototype.submitQueue).toBe('function');
+    expect(typeof (WebGPUBackend.prototype as unknown as Record<string, unknown>).endComputePassEncoder).toBe('function');
+  });
 });
