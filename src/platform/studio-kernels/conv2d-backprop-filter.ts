@@ -28,9 +28,9 @@ export interface SplitPlan {
 }
 
 /**
- * Every split-K partial result lives in one buffer of this many floats (4 MiB), whatever the layer: the buffer
- * pool (which reuses buffers of equal size only) then keeps one such buffer for the whole backward pass instead of
- * one per layer shape; per-shape sizes cost 37 MB at 224 px, batch 3, most of it growing with the batch.
+ * Every split-K partial result lives in one buffer of this many floats (4 MiB), whatever the layer, so that the
+ * buffer pool (which reuses buffers of equal size only) can hand the same one to every layer; it gets it back only
+ * at a submit, hence submitNow after the partials are summed (sum-splits.ts, where the figures are).
  */
 export const PARTIAL_FLOATS = 1 << 20;
 
@@ -58,7 +58,8 @@ class FilterGradGemmProgram implements WebGPUProgram {
     'M : i32, N : i32, K : i32, kPerSplit : i32, inC : i32, kw : i32, outH : i32, outW : i32, inH : i32, inW : i32, strideH : i32, strideW : i32, padTop : i32, padLeft : i32,';
   workgroupSize: [number, number, number] = [16, 16, 1];
   outputShape: number[];
-  // output: [M, N], or the splits' [splits, M, N] at the start of a PARTIAL_FLOATS buffer; x runs over N tiles, y over M tiles, z over splits
+  // output: [M, N], or the splits' [splits, M, N] at the start of a PARTIAL_FLOATS buffer;
+  // x runs over N tiles, y over M tiles, z over splits
   dispatchLayout = { x: [2], y: [1], z: [0] };
   dispatch: [number, number, number];
   shaderKey: string;
