@@ -7,11 +7,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { strFromU8 } from 'fflate';
 import { csvRecords } from '../lib/dataset/csv';
+import { predictionsOfSplit } from '../lib/eval/predictions-csv';
 import { StudioError } from '../lib/errors';
 import { importFolder } from './import-step';
 import type { StudioOptions } from './options';
 import { openSession, waitOrError } from './session';
-import { predictionsOfSplit, showSet } from './train-step';
+import { showSet } from './train-step';
 import { downloadBytes, need, sel, UI } from './ui';
 
 export interface ReloadCheck {

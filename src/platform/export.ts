@@ -7,7 +7,8 @@
 import { Zip, ZipPassThrough, strToU8 } from 'fflate';
 import { encode as encodePng } from 'fast-png';
 import { StudioError } from '../lib/errors';
-import { csvField } from '../lib/dataset/csv';
+import { toCsv } from '../lib/dataset/csv';
+import { bySourcePath } from '../lib/dataset/order';
 import { describeTransferSyntax } from '../lib/dicom';
 import type { Split } from '../lib/dataset/splits';
 import { newSalt, pseudonym } from '../lib/dataset/pseudonym';
@@ -37,7 +38,7 @@ async function datasetOrThrow(datasetId: string): Promise<DatasetRecord> {
 
 async function sortedImages(datasetId: string): Promise<ImageRecord[]> {
   const metas = await (await openStudioDb()).getAllFromIndex('images', 'byDataset', datasetId);
-  return metas.sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : 0));
+  return metas.sort(bySourcePath);
 }
 
 function labelName(classes: string[], label: number): string {
@@ -54,10 +55,6 @@ function stemOf(sourcePath: string): string {
   const name = sourcePath.slice(sourcePath.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
   return safeSegment(dot > 0 ? name.slice(0, dot) : name);
-}
-
-function csvLine(fields: Array<string | number>): string {
-  return fields.map(csvField).join(',') + '\n';
 }
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
@@ -81,7 +78,7 @@ async function writeEntries(
   const metas = await sortedImages(datasetId);
   const db = await openStudioDb();
   const used = new Set<string>();
-  let index = csvLine(['path', 'source_path', 'label', 'split', 'patient_id', 'sha256']);
+  const index: string[][] = [['path', 'source_path', 'label', 'split', 'patient_id', 'sha256']];
   const counts: Record<string, Record<string, number>> = {};
   for (let start = 0; start < metas.length; start += BATCH) {
     const batch = metas.slice(start, start + BATCH);
@@ -100,14 +97,14 @@ async function writeEntries(
       used.add(path.toLowerCase());
       const png = encodePng({ width: dataset.imageSize, height: dataset.imageSize, data: px.pixels, channels: 1, depth: 8 });
       const patient = salt ? await pseudonym(salt, `patient:${meta.patientId}`) : meta.patientId;
-      index += csvLine([path, salt ? '' : meta.sourcePath, label, meta.split, patient, await sha256Hex(png)]);
+      index.push([path, salt ? '' : meta.sourcePath, label, meta.split, patient, await sha256Hex(png)]);
       counts[meta.split] ??= {};
       counts[meta.split][label] = (counts[meta.split][label] ?? 0) + 1;
       await sink({ path, bytes: png });
     }
     if (!(await progress(start + batch.length, metas.length))) return false;
   }
-  await sink({ path: 'index.csv', bytes: strToU8(index) });
+  await sink({ path: 'index.csv', bytes: strToU8(toCsv(index)) });
   const stats = {
     name: dataset.name,
     pseudonymised: salt !== null,
@@ -220,7 +217,7 @@ export async function importReport(datasetId: string): Promise<ImportReport> {
   const dataset = await datasetOrThrow(datasetId);
   const metas = await sortedImages(datasetId);
   const rejected = await (await openStudioDb()).getAllFromIndex('rejections', 'byDataset', datasetId);
-  rejected.sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : 1));
+  rejected.sort(bySourcePath);
   const byClass: Record<string, number> = {};
   const bySplit: Record<Split, number> = { train: 0, val: 0, test: 0 };
   const bySplitAndClass: Record<Split, Record<string, number>> = { train: {}, val: {}, test: {} };
@@ -264,16 +261,16 @@ export async function importReportCsv(datasetId: string): Promise<string> {
 }
 
 function reportCsv(report: ImportReport): string {
-  let out = csvLine(['section', 'key', 'value', 'detail']);
-  for (const [k, v] of Object.entries(report.byClass)) out += csvLine(['class', k, v, '']);
-  for (const [k, v] of Object.entries(report.bySplit)) out += csvLine(['split', k, v, '']);
+  const rows: Array<Array<string | number>> = [['section', 'key', 'value', 'detail']];
+  for (const [k, v] of Object.entries(report.byClass)) rows.push(['class', k, v, '']);
+  for (const [k, v] of Object.entries(report.bySplit)) rows.push(['split', k, v, '']);
   for (const [split, byClass] of Object.entries(report.bySplitAndClass)) {
-    for (const [k, v] of Object.entries(byClass)) out += csvLine(['split-class', `${split}/${k}`, v, '']);
+    for (const [k, v] of Object.entries(byClass)) rows.push(['split-class', `${split}/${k}`, v, '']);
   }
-  for (const [k, v] of Object.entries(report.byEncoding)) out += csvLine(['encoding', k, v, '']);
-  for (const r of report.rejected) out += csvLine(['rejected', r.sourcePath, r.code, r.message]);
-  for (const l of report.leakage) out += csvLine(['identical-pixels-across-splits', l.a, l.b, '']);
-  return out;
+  for (const [k, v] of Object.entries(report.byEncoding)) rows.push(['encoding', k, v, '']);
+  for (const r of report.rejected) rows.push(['rejected', r.sourcePath, r.code, r.message]);
+  for (const l of report.leakage) rows.push(['identical-pixels-across-splits', l.a, l.b, '']);
+  return toCsv(rows);
 }
 
 export interface BrowseFilter {

@@ -11,6 +11,7 @@ import { renderToModelSize } from '../lib/image';
 import { contentHash } from '../lib/hash';
 import { StudioError, toErrorData, type StudioErrorData } from '../lib/errors';
 import { imageId, openStudioDb, storageError, type ImageRecord, type PixelRecord } from './db';
+import { bySourcePath } from '../lib/dataset/order';
 
 // Export, report and browsing also run in this worker (they read every stored image).
 export { exportZip, exportToDirectory, importReport, importReportCsv, browseImages, imageDetail } from './export';
@@ -179,7 +180,7 @@ export async function finalizeDataset(datasetId: string): Promise<FinalizeResult
   if (!dataset) throw new StudioError('internal', `Dataset ${datasetId} does not exist.`);
   const metas = await db.getAllFromIndex('images', 'byDataset', datasetId);
   if (metas.length === 0) throw new StudioError('empty-dataset', 'No image could be imported from this folder.');
-  metas.sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : 0));
+  metas.sort(bySourcePath);
   const free = metas.filter((m) => !m.splitFixed);
   const splits = assignSplits(
     free.map((m) => m.patientId),

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OracleReport } from '../../src/lib/model/oracle-check';
+import type { OracleReport } from '../support/oracle-check';
 import { sharedData } from '../support/browser';
 import { openModelLab, type Lab } from './pages/harness';
 import type { Lab as PageLab } from './pages/model-lab';

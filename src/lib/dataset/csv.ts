@@ -66,7 +66,7 @@ export function csvField(value: string | number): string {
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Rows to CSV text, one "\n"-terminated line per row; fields quoted only when they must be. */
-export function toCsv(rows: (string | number)[][]): string {
-  return rows.map((row) => row.map(csvField).join(',') + '\n').join('');
+/** Rows to CSV text, each line ended by `lineEnd` (the last one too); fields quoted only when they must be. */
+export function toCsv(rows: readonly (readonly (string | number)[])[], lineEnd: '\n' | '\r\n' = '\n'): string {
+  return rows.map((row) => row.map(csvField).join(',') + lineEnd).join('');
 }

@@ -1,4 +1,5 @@
 export * from './csv';
 export * from './labels';
+export * from './order';
 export * from './splits';
 export * from './stats';

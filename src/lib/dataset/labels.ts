@@ -1,6 +1,7 @@
 /** Class labels from folder names or a label CSV (RSNA Pneumonia Detection format or generic). */
 import { StudioError } from '../errors';
 import { parseCsv } from './csv';
+import { compareText } from './order';
 import { isSplitFolder, pathSegments } from './splits';
 
 /**
@@ -163,7 +164,7 @@ function looksNegative(label: string): boolean {
  * (normal/negative/0/false/healthy/no finding…) takes index 0 so the model's output is P(abnormal).
  */
 export function classIndex(labels: string[]): { classes: string[]; indexOf: Map<string, number> } {
-  const classes = [...new Set(labels)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const classes = [...new Set(labels)].sort(compareText);
   if (classes.length === 2 && looksNegative(classes[1]) && !looksNegative(classes[0])) classes.reverse();
   return { classes, indexOf: new Map(classes.map((c, i) => [c, i])) };
 }

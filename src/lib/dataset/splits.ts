@@ -4,9 +4,9 @@
  */
 import { StudioError } from '../errors';
 import { childSeed } from '../random';
+import { compareText } from './order';
 
 export type Split = 'train' | 'val' | 'test';
-export const SPLITS: readonly Split[] = ['train', 'val', 'test'];
 
 /**
  * Grouping key: the PatientID, else the StudyInstanceUID, else the file path. Prefixed by kind so a
@@ -71,7 +71,7 @@ export const DEFAULT_SPLIT_FRACTIONS: [number, number, number] = [0.8, 0.1, 0.1]
 export function assignSplits(groupKeys: string[], options: { seed: number; fractions: [number, number, number] }): Split[] {
   const unique = [...new Set(groupKeys)];
   const rank = new Map(unique.map((key) => [key, childSeed(options.seed, fnv1a(key))]));
-  unique.sort((a, b) => rank.get(a)! - rank.get(b)! || (a < b ? -1 : a > b ? 1 : 0));
+  unique.sort((a, b) => rank.get(a)! - rank.get(b)! || compareText(a, b));
   const [train, val] = groupCounts(unique.length, options.fractions);
   const splitOf = new Map<string, Split>();
   unique.forEach((key, i) => splitOf.set(key, i < train ? 'train' : i < train + val ? 'val' : 'test'));

@@ -153,3 +153,19 @@ export function colourToGrey(
   }
   return out;
 }
+
+/** out = scale · v + offset: linearly mapped samples as display values (an area average commutes with it, so a resize may map after averaging). */
+export interface Affine {
+  scale: number;
+  offset: number;
+}
+
+/** scale · v + offset for every value, optionally clamped to [0, 1] (rounding may leave it by an ulp). */
+export function mapAffine(src: ArrayLike<number>, { scale, offset }: Affine, clamp01 = false): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const v = scale * src[i] + offset;
+    out[i] = clamp01 ? (v < 0 ? 0 : v > 1 ? 1 : v) : v;
+  }
+  return out;
+}

@@ -1,11 +1,10 @@
 import type { DataSet } from 'dicom-parser';
 import { StudioError } from '../errors';
-import { decodeJpegGrey, decodePngGrey, type GreyRaster } from '../image/raster';
-import { mapAffine } from '../image/resize';
 import { decodeFirstFrame, type RawFrame } from './decode';
 import { parseDataSet } from './parse';
+import { decodeJpegGrey, decodePngGrey, type GreyRaster } from './raster';
 import { isMonochrome, readPixelModule, type PixelModule } from './pixel-module';
-import { applyModality, applyVoi, colourToGrey, invert, storedValues, type ModalityTransform, type VoiTransform } from './pixel-values';
+import { applyModality, applyVoi, colourToGrey, invert, mapAffine, storedValues, type ModalityTransform, type VoiTransform } from './pixel-values';
 import { sniffFormat } from './sniff';
 import { textElements } from './text-elements';
 import { describeTransferSyntax, findTransferSyntax } from './transfer-syntax';

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { forward, type ResNet } from '../model/resnet';
 import { classActivationMap, gradCam, gradCamPlusPlus, camToHeatmap } from '../cam/cam';
-import { toInputTensor } from '../train/batches';
+import { toInputTensor } from '../model/input-tensor';
 import { classProbabilities } from './summary';
 
 export type CamMethod = 'cam' | 'gradcam' | 'gradcam++';

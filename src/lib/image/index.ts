@@ -1,3 +1,2 @@
 export { letterboxArea, resizeArea, toUint8 } from './resize';
 export { renderToModelSize, type ModelFit } from './model-input';
-export { decodeJpegGrey, decodePngGrey, type GreyRaster } from './raster';

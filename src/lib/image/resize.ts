@@ -3,6 +3,7 @@
  * weights for partly covered source pixels (like OpenCV INTER_AREA / tf.image.resize 'area' when shrinking).
  * Separable: rows first, then columns.
  */
+import { mapAffine, type Affine } from '../dicom/pixel-values';
 
 interface Contribution {
   /** first source index */
@@ -32,22 +33,6 @@ function contributions(srcSize: number, dstSize: number): Contribution[] {
 
 /** Values an area resize reads: display values, or integer samples with an affine map applied after averaging. */
 export type ResizeSource = Float32Array | Uint8Array | Uint8ClampedArray | Uint16Array;
-
-/** out = scale · v + offset, applied to each averaged value (averaging commutes with an affine map). */
-export interface Affine {
-  scale: number;
-  offset: number;
-}
-
-/** scale · v + offset for every value, optionally clamped to [0, 1] (rounding may leave it by an ulp). */
-export function mapAffine(src: ResizeSource, { scale, offset }: Affine, clamp01 = false): Float32Array {
-  const out = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) {
-    const v = scale * src[i] + offset;
-    out[i] = clamp01 ? (v < 0 ? 0 : v > 1 ? 1 : v) : v;
-  }
-  return out;
-}
 
 export function resizeArea(
   src: ResizeSource,

@@ -13,3 +13,10 @@ export function softmax(v: ArrayLike<number>): number[] {
   const total = exps.reduce((a, b) => a + b, 0);
   return exps.map((e) => e / total);
 }
+
+/** Stable BCE-with-logits with pos_weight, as PyTorch: −[w·y·log σ(z) + (1−y)·log(1−σ(z))]. */
+export function bceFromLogit(z: number, y: number, posWeight: number): number {
+  const logSigmoid = -Math.log1p(Math.exp(-Math.abs(z))) + Math.min(z, 0);
+  const logOneMinus = logSigmoid - z;
+  return -(posWeight * y * logSigmoid + (1 - y) * logOneMinus);
+}

@@ -23,7 +23,7 @@ export interface ResNet {
   dispose(): void;
 }
 
-export function validateConfig(config: ResNetConfig): void {
+export function validateResNetConfig(config: ResNetConfig): void {
   const { widthMultiplier, numClasses, inputSize } = config;
   if (!(widthMultiplier > 0) || !Number.isFinite(widthMultiplier))
     throw new StudioError('bad-config', `width multiplier must be a positive number, got ${widthMultiplier}`);
@@ -38,7 +38,7 @@ export function modelParamSpecs(config: ResNetConfig): ParamSpec[] {
 }
 
 export function createResNet18(config: ResNetConfig, seed: number): ResNet {
-  validateConfig(config);
+  validateResNetConfig(config);
   const fcFanIn = stageWidths(config.widthMultiplier)[3];
   const params = new Map<string, tf.Variable>();
   modelParamSpecs(config).forEach((spec, index) => {

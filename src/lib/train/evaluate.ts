@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { forward, type ResNet } from '../model/resnet';
-import { binaryMetrics, multiclassMetrics, sigmoid, softmax } from '../metrics';
-import { chunk, toInputTensor, type Example } from './batches';
+import { toInputTensor } from '../model/input-tensor';
+import { bceFromLogit, sigmoid, softmax } from '../metrics';
+import { headlineMetrics, metricsFromLogits } from '../eval/summary';
+import { chunk } from '../chunk';
+import type { Example } from './batches';
 
 export interface PixelLoader {
   mean: number;
@@ -29,13 +32,6 @@ export async function predictLogits(
   return out;
 }
 
-/** Stable BCE-with-logits with pos_weight, as PyTorch: −[w·y·log σ(z) + (1−y)·log(1−σ(z))]. */
-export function bceFromLogit(z: number, y: number, posWeight: number): number {
-  const logSigmoid = -Math.log1p(Math.exp(-Math.abs(z))) + Math.min(z, 0);
-  const logOneMinus = logSigmoid - z;
-  return -(posWeight * y * logSigmoid + (1 - y) * logOneMinus);
-}
-
 export interface EvalSummary {
   loss: number;
   accuracy: number;
@@ -45,16 +41,17 @@ export interface EvalSummary {
   probabilities: number[];
 }
 
+/** Validation loss and headline metrics at threshold 0.5, through the same logits → metrics path the page uses. */
 export function summarise(logits: Float32Array[], examples: Example[], numClasses: number, posWeight: number): EvalSummary {
   const labels = examples.map((e) => e.label);
+  const metrics = metricsFromLogits(labels, logits, 0.5);
+  const { accuracy, auc, f1 } = metrics ? headlineMetrics(metrics) : { accuracy: NaN, auc: NaN, f1: NaN };
+  const n = Math.max(1, logits.length);
   if (numClasses === 1) {
-    const probs = logits.map((l) => sigmoid(l[0]));
-    const m = binaryMetrics(labels, probs, 0.5);
-    const loss = logits.reduce((s, l, i) => s + bceFromLogit(l[0], labels[i], posWeight), 0) / Math.max(1, logits.length);
-    return { loss, accuracy: m.accuracy, auc: m.rocAuc, f1: m.f1, probabilities: probs };
+    const loss = logits.reduce((s, l, i) => s + bceFromLogit(l[0], labels[i], posWeight), 0) / n;
+    return { loss, accuracy, auc, f1, probabilities: logits.map((l) => sigmoid(l[0])) };
   }
   const probVectors = logits.map((l) => softmax(l));
-  const m = multiclassMetrics(labels, probVectors, numClasses);
-  const loss = -probVectors.reduce((s, p, i) => s + Math.log(Math.max(p[labels[i]], 1e-12)), 0) / Math.max(1, logits.length);
-  return { loss, accuracy: m.accuracy, auc: m.macro.rocAuc, f1: m.macro.f1, probabilities: probVectors.map((p, i) => p[labels[i]]) };
+  const loss = -probVectors.reduce((s, p, i) => s + Math.log(Math.max(p[labels[i]], 1e-12)), 0) / n;
+  return { loss, accuracy, auc, f1, probabilities: probVectors.map((p, i) => p[labels[i]]) };
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { OracleReport } from '../../../src/lib/model/oracle-check';
+import type { OracleReport } from '../../support/oracle-check';
 import { haveOracle, oracleSkipReason, runOracleOnCpu } from '../model/oracle-fixture';
 
 if (!haveOracle) console.warn(`skipping: ${oracleSkipReason}`);

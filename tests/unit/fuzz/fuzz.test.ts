@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatFuzzReport, runFuzz } from '../../../src/lib/fuzz/run';
+import { formatFuzzReport, runFuzz } from '../../support/fuzz/run';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const filesDir = path.resolve(repoRoot, '../shared/data/dicom-conformance/files');

@@ -1,7 +1,7 @@
 /** The mutator: finds element headers and fragments exactly, and every kind is seeded, labelled and targeted. */
 import { describe, expect, it } from 'vitest';
-import { scanElements } from '../../../src/lib/fuzz/elements';
-import { MUTATION_KINDS, mutate, mutationTarget, randomVariant } from '../../../src/lib/fuzz/mutate';
+import { scanElements } from '../../support/fuzz/elements';
+import { MUTATION_KINDS, mutate, mutationTarget, randomVariant } from '../../support/fuzz/mutate';
 import { mulberry32 } from '../../../src/lib/random';
 import { jpegWithFrameHeader } from '../../support/broken-files';
 import { encapsulatedPixelData, imageElements, implicitElement, nativePixelData, part10 } from '../dicom/dicom-builder';

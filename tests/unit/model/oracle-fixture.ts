@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runResNetOracle, type OracleExpected, type OracleReport } from '../../../src/lib/model/oracle-check';
+import { runResNetOracle, type OracleExpected, type OracleReport } from '../../support/oracle-check';
 
 /** Shared PyTorch oracle data (read-only, outside the repository). */
 export const oracleDir = path.resolve(__dirname, '../../../../shared/data/resnet18-oracle');

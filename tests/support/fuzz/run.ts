@@ -7,9 +7,9 @@
  * A codec that never returns cannot be interrupted from the same thread: such a run hangs, and the caller's own
  * timeout (the test's) reports it. Every call is timed, so a slow one shows up before it becomes a hang.
  */
-import { StudioError, type StudioErrorCode } from '../errors';
-import { renderToModelSize } from '../image/model-input';
-import { childSeed, mulberry32 } from '../random';
+import { StudioError, type StudioErrorCode } from '../../../src/lib/errors';
+import { renderToModelSize } from '../../../src/lib/image/model-input';
+import { childSeed, mulberry32 } from '../../../src/lib/random';
 import { mutationTarget, randomVariant, type MutationKind, type MutationTarget } from './mutate';
 
 export interface FuzzFile {

@@ -2,7 +2,7 @@
  * Seeded structural mutations of DICOM files for robustness testing. Every variant is labelled with its kind and
  * a short detail; the same (bytes, kind, seed) always gives the same variant.
  */
-import type { Rng } from '../random';
+import type { Rng } from '../../../src/lib/random';
 import { ALL_VRS, scanElements, type ElementHeader } from './elements';
 
 export const MUTATION_KINDS = [

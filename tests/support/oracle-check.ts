@@ -1,11 +1,11 @@
 import type * as tfType from '@tensorflow/tfjs';
-import { classActivationMap, gradCam } from '../cam/cam';
-import { Adam } from './adam';
-import { nchwToNhwc } from './layout';
-import { readPth } from './pth';
-import { createResNet18, forward } from './resnet';
-import { loadStateDict } from './state-dict';
-import { trainStep } from './train-step';
+import { classActivationMap, gradCam } from '../../src/lib/cam/cam';
+import { Adam } from '../../src/lib/model/adam';
+import { nchwToNhwc } from '../../src/lib/model/layout';
+import { readPth } from '../../src/lib/model/pth';
+import { createResNet18, forward } from '../../src/lib/model/resnet';
+import { loadStateDict } from '../../src/lib/model/state-dict';
+import { trainStep } from '../../src/lib/model/train-step';
 
 /** The parts of resnet18-oracle/expected.json this check uses (PyTorch 1.13 / torchvision 0.14). */
 export interface OracleExpected {

@@ -1,10 +1,10 @@
 /** PNG and JPEG files (e.g. Kaggle chest X-ray folders) decoded to grey display values in [0, 1]. */
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import { StudioError } from '../errors';
-import { decodeWithWasm } from '../dicom/codecs';
-import { readJpegFrameHeader } from '../dicom/jpeg-header';
-import { assertSaneDimensions } from '../dicom/pixel-module';
-import { colourToGrey } from '../dicom/pixel-values';
+import { decodeWithWasm } from './codecs';
+import { readJpegFrameHeader } from './jpeg-header';
+import { assertSaneDimensions } from './pixel-module';
+import { colourToGrey } from './pixel-values';
 
 export interface GreyRaster {
   width: number;
