@@ -30,6 +30,7 @@ export type StudioErrorCode =
   | 'bad-weights'
   | 'no-gpu'
   | 'device-lost'
+  | 'gpu-error'
   | 'out-of-memory'
   | 'cancelled'
   | 'bad-config'

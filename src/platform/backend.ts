@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { StudioError } from '../lib/errors';
+import { gpuLimits, openedAdapterInfo, webGlInternals } from '../lib/tfjs-internals';
 
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 
@@ -19,31 +20,18 @@ export interface BackendInfo {
   kernels?: 'studio' | 'stock';
 }
 
-interface GpuAdapterLike {
-  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
-  isFallbackAdapter?: boolean;
-  limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number };
-}
-
-async function describeWebGpuAdapter(): Promise<Omit<BackendInfo, 'name'>> {
-  const gpu = (globalThis.navigator as unknown as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
-  const adapter = gpu ? await gpu.requestAdapter() : null;
-  const info = adapter?.info ?? {};
+/** The adapter tfjs opened its device on (no second requestAdapter: that one may differ). */
+function describeWebGpuAdapter(): Omit<BackendInfo, 'name'> {
+  const info = openedAdapterInfo() ?? {};
   const adapterText =
     [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0).join(' ') ||
     'unknown WebGPU adapter';
-  const software =
-    Boolean(adapter?.isFallbackAdapter || (info as { isFallbackAdapter?: boolean }).isFallbackAdapter) ||
-    /swiftshader|llvmpipe|software|cpu/i.test(adapterText);
-  return {
-    adapter: adapterText,
-    software,
-    maxBufferBytes: adapter?.limits?.maxStorageBufferBindingSize,
-  };
+  const software = Boolean(info.isFallbackAdapter) || /swiftshader|llvmpipe|software|cpu/i.test(adapterText);
+  return { adapter: adapterText, software, maxBufferBytes: gpuLimits()?.maxBindingBytes };
 }
 
 function describeWebGl(): Omit<BackendInfo, 'name'> {
-  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } }).gpgpu?.gl;
+  const gl = webGlInternals()?.gl;
   let renderer = 'WebGL';
   if (gl) {
     const ext = gl.getExtension('WEBGL_debug_renderer_info');
@@ -62,7 +50,7 @@ export async function initBackend(order: BackendName[]): Promise<BackendInfo> {
         continue;
       }
       await tf.ready();
-      if (name === 'webgpu') return { name, ...(await describeWebGpuAdapter()) };
+      if (name === 'webgpu') return { name, ...describeWebGpuAdapter() };
       if (name === 'webgl') return { name, ...describeWebGl() };
       return { name, adapter: 'CPU (JavaScript)', software: true };
     } catch (e) {

@@ -1,129 +1,16 @@
 /**
- * GPU memory of tfjs's GPU backends, read from their allocators. tfjs-backend-webgpu 4.22's BufferManager
- * pools every released GPUBuffer by exact (size, usage) and never destroys one; tfjs-backend-webgl's
- * TextureManager pools textures by shape the same way. So "allocated" only grows: a batch of a new shape
- * (validation's last partial batch, a different micro-batch) adds buffers that stay for good.
- * releasePooledGpuBuffers() destroys the idle pooled buffers / textures; this module also measures what one
- * training step needs per image, which the trainer uses to split a batch into micro-batches.
+ * What a training step costs in GPU memory, measured on the active backend: a meter over the backend's pool
+ * (lib/tfjs-internals/gpu-pools) and a throw-away model's step at 1 and 3 images, which the memory plan
+ * (lib/train/memory-plan) uses to split a batch into micro-batches.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from '../lib/model/adam';
 import { createResNet18, type ResNetConfig } from '../lib/model/resnet';
 import { gradientsOf, trainStep, trainingLoss, type LossSpec } from '../lib/model/train-step';
-import { fittingMicroBatchSize, largestActivationBytes } from '../lib/model/micro-batch';
 import type { TrainConfig } from '../lib/train/config';
 import type { GpuMemoryHooks } from '../lib/train/trainer';
-
-export interface GpuBufferStats {
-  /** bytes held by live tensors (and, on WebGPU, in-flight uniforms/staging) */
-  usedBytes: number;
-  /** bytes of all GPU buffers / textures the backend holds: used + pooled idle ones */
-  allocatedBytes: number;
-}
-
-/** A backend's pooling allocator, seen from outside. */
-interface GpuPool {
-  stats(): GpuBufferStats;
-  /** destroys every idle pooled buffer / texture; returns the bytes given back */
-  release(): number;
-}
-
-interface WebGpuBackendLike {
-  bufferManager?: {
-    numBytesUsed: number;
-    numBytesAllocated: number;
-    numFreeBuffers: number;
-    freeBuffers: Map<string, { size: number; destroy(): void }[]>;
-  };
-  device?: { limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number } };
-}
-
-interface WebGlBackendLike {
-  numBytesInGPU?: number;
-  textureManager?: {
-    numBytesAllocated: number;
-    _numBytesAllocated: number;
-    _numBytesFree: number;
-    numFreeTextures: number;
-    freeTextures: Record<string, { texture: unknown }[]> | null;
-    gpgpu: { deleteMatrixTexture(texture: unknown): void };
-  };
-}
-
-function webGpuPool(): GpuPool | null {
-  const bm = (tf.backend() as unknown as WebGpuBackendLike).bufferManager;
-  if (!bm || !(bm.freeBuffers instanceof Map)) return null;
-  return {
-    stats: () => ({ usedBytes: bm.numBytesUsed, allocatedBytes: bm.numBytesAllocated }),
-    // The per-key arrays are emptied in place, not replaced: BufferManager.releaseBuffer silently does
-    // nothing when its freeBuffers map is empty, which would leak every buffer released afterwards.
-    release: () => {
-      let freed = 0;
-      for (const buffers of bm.freeBuffers.values()) {
-        for (const b of buffers) {
-          freed += b.size;
-          b.destroy();
-        }
-        bm.numFreeBuffers -= buffers.length;
-        buffers.length = 0;
-      }
-      bm.numBytesAllocated -= freed;
-      return freed;
-    },
-  };
-}
-
-function webGlPool(): GpuPool | null {
-  const backend = tf.backend() as unknown as WebGlBackendLike;
-  const tm = backend.textureManager;
-  if (!tm || typeof tm._numBytesFree !== 'number' || typeof tm._numBytesAllocated !== 'number') return null;
-  return {
-    stats: () => ({ usedBytes: backend.numBytesInGPU ?? 0, allocatedBytes: tm.numBytesAllocated }),
-    // _numBytesFree is exactly the bytes of the textures in freeTextures (TextureManager keeps both in step)
-    release: () => {
-      if (!tm.freeTextures) return 0;
-      for (const textures of Object.values(tm.freeTextures)) {
-        for (const t of textures) tm.gpgpu.deleteMatrixTexture(t.texture);
-        textures.length = 0;
-      }
-      const freed = tm._numBytesFree;
-      tm._numBytesAllocated -= freed;
-      tm._numBytesFree = 0;
-      tm.numFreeTextures = 0;
-      return freed;
-    },
-  };
-}
-
-function gpuPool(): GpuPool | null {
-  const name = tf.getBackend();
-  return name === 'webgpu' ? webGpuPool() : name === 'webgl' ? webGlPool() : null;
-}
-
-/** null when the backend is neither WebGPU nor WebGL. */
-export function gpuBufferStats(): GpuBufferStats | null {
-  return gpuPool()?.stats() ?? null;
-}
-
-/** Destroys every idle pooled GPU buffer (WebGPU) or texture (WebGL); returns the bytes given back (0 elsewhere). */
-export function releasePooledGpuBuffers(): number {
-  return gpuPool()?.release() ?? 0;
-}
-
-export interface GpuLimits {
-  /** largest single GPUBuffer, bytes */
-  maxBufferBytes: number;
-  /** largest storage-buffer binding (one tensor in a shader), bytes */
-  maxBindingBytes: number;
-}
-
-/** The limits of the device tfjs opened (it asks for the adapter's maxima); null off WebGPU. */
-export function gpuLimits(): GpuLimits | null {
-  if (tf.getBackend() !== 'webgpu') return null;
-  const limits = (tf.backend() as unknown as WebGpuBackendLike).device?.limits;
-  if (!limits?.maxBufferSize || !limits.maxStorageBufferBindingSize) return null;
-  return { maxBufferBytes: limits.maxBufferSize, maxBindingBytes: limits.maxStorageBufferBindingSize };
-}
+import { gpuBufferStats, gpuLimits, gpuPool, releasePooledGpuBuffers } from '../lib/tfjs-internals';
+import { planTrainMemory as planFromBudget, type TrainMemoryModel, type TrainMemoryPlan } from '../lib/train/memory-plan';
 
 export interface TrainStepMemory {
   batch: number;
@@ -254,13 +141,6 @@ export async function measureTrainStepMemory(
   }
 }
 
-export interface TrainMemoryModel {
-  /** step bytes that do not scale with the batch (weight gradients, optimizer temporaries) */
-  fixedBytes: number;
-  /** forward + backward bytes per additional image: (gradientBytes at 3 images − at 1 image) / 2 */
-  bytesPerImage: number;
-}
-
 /** Fits stepBytes(b) ≈ fixed + b · perImage from measured steps at 1 and 3 images. */
 export async function fitTrainMemory(config: Omit<ResNetConfig, 'numClasses'> & { numClasses?: number }): Promise<TrainMemoryModel> {
   const one = await measureTrainStepMemory(config, 1);
@@ -269,45 +149,11 @@ export async function fitTrainMemory(config: Omit<ResNetConfig, 'numClasses'> & 
   return { fixedBytes: Math.max(Math.max(one.stepBytes, three.stepBytes) - 3 * bytesPerImage, 0), bytesPerImage };
 }
 
-/** A generous bound on the bytes per 224 px width-1 training image (stock tfjs ops were reported at ≈ 180 MB). */
-export const UPPER_BOUND_BYTES_PER_224PX_IMAGE = 250e6;
-
-/** Budget when the user sets none: WebGPU does not expose the GPU's memory size, so stay modest. */
-export const DEFAULT_GPU_BUDGET_BYTES = 2e9;
-
-export interface TrainMemoryPlan {
-  /** images per forward/backward pass when the batch must be split (gradient accumulation); undefined: the whole batch */
-  microBatchSize?: number;
-  /**
-   * Empty the pool inside every step as well (at the backward pass's stage boundaries, after it, after each
-   * parameter's Adam update): keeps the step's peak near what its live tensors need, but every step then
-   * re-creates its buffers (≈ 20 % slower on SwiftShader). Off when memory is plentiful.
-   */
-  releaseWithinSteps: boolean;
-}
-
-/**
- * How a training run uses GPU memory, from the budget (cfg.gpuBudgetMB or DEFAULT_GPU_BUDGET_BYTES). When a
- * generous bound of the batch's footprint fits half the budget, nothing is measured, split or released
- * within steps (the pool is still emptied after each epoch). Otherwise the pool is emptied within steps and,
- * on WebGPU, the step is measured (1 and 3 images) and the batch split into the largest micro-batches that
- * fit the budget and the adapter's binding limit. A micro-batch size the user set is kept (and then the
- * pool is emptied within steps too).
- */
-export async function planTrainMemory(cfg: TrainConfig, numClasses: number): Promise<TrainMemoryPlan> {
-  if (!gpuPool()) return { microBatchSize: cfg.microBatchSize, releaseWithinSteps: false };
-  if (cfg.microBatchSize !== undefined) return { microBatchSize: cfg.microBatchSize, releaseWithinSteps: true };
-  const budget = cfg.gpuBudgetMB !== undefined ? cfg.gpuBudgetMB * 1e6 : DEFAULT_GPU_BUDGET_BYTES;
-  const bound = UPPER_BOUND_BYTES_PER_224PX_IMAGE * (cfg.imageSize / 224) ** 2 * Math.max(cfg.widthMultiplier, 0.25);
-  if (cfg.batchSize * bound <= budget / 2) return { releaseWithinSteps: false };
-  const limits = gpuLimits();
-  if (!limits) return { releaseWithinSteps: true };
-  const fit = await fitTrainMemory({ widthMultiplier: cfg.widthMultiplier, inputSize: cfg.imageSize, numClasses });
-  const micro = fittingMicroBatchSize(cfg.batchSize, {
-    bytesPerImage: fit.bytesPerImage,
-    budgetBytes: Math.max(budget - fit.fixedBytes, fit.bytesPerImage),
-    largestTensorBytesPerImage: largestActivationBytes(cfg.imageSize, cfg.widthMultiplier),
-    maxBindingBytes: limits.maxBindingBytes,
+/** How this run uses GPU memory (lib/train/memory-plan), with the active backend's pool and limits and a measured step. */
+export function planTrainMemory(cfg: TrainConfig, numClasses: number): Promise<TrainMemoryPlan> {
+  return planFromBudget(cfg, {
+    pooled: gpuPool() !== null,
+    limits: gpuLimits(),
+    measure: () => fitTrainMemory({ widthMultiplier: cfg.widthMultiplier, inputSize: cfg.imageSize, numClasses }),
   });
-  return { microBatchSize: micro < cfg.batchSize ? micro : undefined, releaseWithinSteps: true };
 }

@@ -7,7 +7,7 @@ import { createResNet18 } from '../lib/model/resnet';
 import { Adam } from '../lib/model/adam';
 import { trainStep } from '../lib/model/train-step';
 import type { StepTiming } from '../lib/train/presets';
-import { releasePooledGpuBuffers } from './gpu-memory';
+import { releasePooledGpuBuffers } from '../lib/tfjs-internals';
 
 /** Two widths: the fixed (dispatch) cost shows at the narrow one, the cost per multiply-add at the wider one. */
 export const TIMED_WIDTHS = [0.125, 0.5];

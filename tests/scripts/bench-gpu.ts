@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   const { Adam } = await import('../../src/lib/model/adam');
   const { trainStep } = await import('../../src/lib/model/train-step');
   const { useKernels } = await import('../../src/platform/studio-kernels');
-  const { releasePooledGpuBuffers } = await import('../../src/platform/gpu-memory');
+  const { releasePooledGpuBuffers } = await import('../../src/lib/tfjs-internals');
 
   if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not start its webgpu backend on Dawn');
   await tf.ready();

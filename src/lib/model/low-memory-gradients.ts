@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { tapeRecorder, type TapeNode } from '../tfjs-internals/engine';
 
 /**
  * tf.variableGrads with a backward pass that frees as it goes.
@@ -16,28 +17,6 @@ import * as tf from '@tensorflow/tfjs';
  * may return dy or a saved tensor itself). Falls back to tf.variableGrads if the engine's internals are
  * not the ones this was written against.
  */
-
-interface TapeNode {
-  id: number;
-  kernelName: string;
-  inputs: Record<string, tf.Tensor>;
-  outputs: tf.Tensor[];
-  gradient?: (dys: (tf.Tensor | null)[]) => Record<string, () => tf.Tensor>;
-  saved?: tf.Tensor[];
-}
-
-interface EngineInternals {
-  state: { activeTape: TapeNode[] | null; gradientDepth: number };
-  startTape(): void;
-  endTape(): void;
-  scopedRun<T>(start: () => void, end: () => void, f: () => T): T;
-}
-
-function engineInternals(): EngineInternals | null {
-  const e = tf.engine() as unknown as Partial<EngineInternals>;
-  const ok = typeof e.startTape === 'function' && typeof e.endTape === 'function' && typeof e.scopedRun === 'function' && e.state !== undefined && 'gradientDepth' in e.state;
-  return ok ? (e as EngineInternals) : null;
-}
 
 /** The tape nodes on a path from one of xs to y, inputs pruned to those that depend on xs (tfjs-core's getFilteredNodesXToY). */
 function nodesFromXsToY(tape: TapeNode[], xs: tf.Tensor[], y: tf.Tensor): TapeNode[] {
@@ -111,29 +90,26 @@ function backpropagateFreeing(gradOf: Map<number, tf.Tensor>, tape: TapeNode[], 
 
 /** Like tf.variableGrads(f, variables), with the gradients in the order of `variables` (null where f does not depend on one). */
 export function variableGradsLowMemory(f: () => tf.Scalar, variables: tf.Variable[], options: LowMemoryGradientOptions = {}): { value: tf.Scalar; grads: (tf.Tensor | null)[] } {
-  const engine = engineInternals();
-  if (!engine || engine.state.gradientDepth !== 0) {
+  const recorder = tapeRecorder();
+  if (!recorder) {
     const { value, grads } = tf.variableGrads(f, variables);
     return { value, grads: variables.map((v) => grads[v.name] ?? null) };
   }
   const disposeSaved = () => {
-    for (const node of engine.state.activeTape ?? []) for (const t of node.saved ?? []) t.dispose();
+    for (const node of recorder.tape()) for (const t of node.saved ?? []) t.dispose();
   };
-  const y = engine.scopedRun(
-    () => engine.startTape(),
-    () => engine.endTape(),
-    () =>
-      tf.tidy('forward', () => {
-        try {
-          return f();
-        } catch (error) {
-          disposeSaved(); // the tape keeps (engine.keep) what it saved for the backward pass: tidy would not free it
-          throw error;
-        }
-      }),
+  const y = recorder.record(() =>
+    tf.tidy('forward', () => {
+      try {
+        return f();
+      } catch (error) {
+        disposeSaved(); // the tape keeps (engine.keep) what it saved for the backward pass: tidy would not free it
+        throw error;
+      }
+    }),
   );
   if (!(y instanceof tf.Tensor) || y.rank !== 0) throw new Error('variableGradsLowMemory: f must return a scalar');
-  const tape = engine.state.activeTape ?? [];
+  const tape = recorder.tape();
   const found = tf.tidy('backward', () => {
     const gradOf = new Map<number, tf.Tensor>([[y.id, tf.onesLike(y)]]);
     backpropagateFreeing(gradOf, nodesFromXsToY(tape, variables, y), options);
@@ -146,6 +122,6 @@ export function variableGradsLowMemory(f: () => tf.Scalar, variables: tf.Variabl
   });
   // what the walk left (nodes off the x→y paths) goes as in Engine.gradients
   disposeSaved();
-  engine.state.activeTape = null;
+  recorder.clear();
   return { value: y as tf.Scalar, grads: variables.map((_, i) => found[i] ?? null) };
 }

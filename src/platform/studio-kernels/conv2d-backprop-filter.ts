@@ -15,7 +15,8 @@
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { gemmShader, tileCols, tileDepth, tileKey, tileRows, tileShapeFor, type LoadOrder, type TileShape } from './gemm-tiles';
-import { submitNow, sumSplits } from './sum-splits';
+import { sumSplits } from './sum-splits';
+import { submitRecorded } from '../../lib/tfjs-internals';
 
 export interface SplitPlan {
   M: number;
@@ -30,7 +31,7 @@ export interface SplitPlan {
 /**
  * Every split-K partial result lives in one buffer of this many floats (4 MiB), whatever the layer, so that the
  * buffer pool (which reuses buffers of equal size only) can hand the same one to every layer; it gets it back only
- * at a submit, hence submitNow after the partials are summed (sum-splits.ts, where the figures are).
+ * at a submit, hence submitRecorded after the partials are summed (README, "GPU memory", has the figures).
  */
 export const PARTIAL_FLOATS = 1 << 20;
 
@@ -121,7 +122,7 @@ export function conv2DBackpropFilterGemm(backend: WebGPUBackend, x: TensorInfo, 
   let out = partial;
   if (plan.splits > 1) {
     out = sumSplits(backend, partial, [plan.M, plan.N], plan.splits);
-    submitNow(backend);
+    submitRecorded(backend);
   }
   // [M, N] row-major is the filter's [kh, kw, inC, outC]: same data, the filter's shape (as tfjs's reshape does)
   return { dataId: out.dataId, shape: [...convInfo.filterShape], dtype: 'float32' };

@@ -10,8 +10,8 @@ import type { Conv2DAttrs, Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, 
 import { conv2DBackpropFilterGemm } from './conv2d-backprop-filter';
 import { conv2DBackpropInputGemm, conv2DGemm } from './conv2d-gemm';
 import { reduceLeadingAxes } from './channel-reduce';
+import { tfjsVersionMatches } from '../../lib/tfjs-internals';
 
-export const PINNED_TFJS_VERSION = '4.22.0';
 
 export type KernelChoice = 'studio' | 'stock';
 
@@ -84,9 +84,6 @@ const STUDIO_KERNELS: KernelConfig[] = [
   { kernelName: tf.Conv2DBackpropFilter, backendName: 'webgpu', kernelFunc: conv2DBackpropFilter },
 ];
 
-export function tfjsVersionMatches(): boolean {
-  return tf.version_core === PINNED_TFJS_VERSION;
-}
 
 /**
  * Use the studio's kernels or tfjs's stock ones on WebGPU; returns what is in use. `gemmMinFlop`: the

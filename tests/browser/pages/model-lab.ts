@@ -4,10 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { runResNetOracle, type OracleExpected } from '../../../src/lib/model/oracle-check';
+import { runResNetOracle, type OracleExpected } from '../../support/oracle-check';
 import { createResNet18 } from '../../../src/lib/model/resnet';
 import { Adam } from '../../../src/lib/model/adam';
 import * as gpuMemory from '../../../src/platform/gpu-memory';
+import { releasePooledGpuBuffers } from '../../../src/lib/tfjs-internals';
 import { train, type DataSource } from '../../../src/lib/train/trainer';
 import { RECIPE, validateConfig } from '../../../src/lib/train/config';
 import { mulberry32 } from '../../../src/lib/random';
@@ -54,7 +55,7 @@ async function trainSynthetic(opts: { size: number; width: number; epochs: numbe
   } finally {
     adam.dispose();
     model.dispose();
-    gpuMemory.releasePooledGpuBuffers();
+    releasePooledGpuBuffers();
   }
 }
 

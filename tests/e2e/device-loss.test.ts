@@ -1,0 +1,79 @@
+/**
+ * GPU device loss reaches the page as one message, while idle and while training. The test destroys the
+ * WebGPU device tfjs opened in the training worker (tfjs-core keeps its engine at globalThis._tfengine),
+ * as a driver reset or a removed GPU would lose it.
+ */
+import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openStudio, servePreview, type Served, type Session } from '../support/browser';
+import { UI, sel } from '../../src/cli/ui';
+
+/** Destroys the WebGPU device in the worker that holds one; false when none does. */
+async function destroyGpuDevice(page: Page): Promise<boolean> {
+  for (const worker of page.workers()) {
+    const destroyed = await worker.evaluate(() => {
+      const engine = (globalThis as unknown as { _tfengine?: { registry?: Record<string, { device?: { destroy(): void } }> } })._tfengine;
+      const device = engine?.registry?.webgpu?.device;
+      device?.destroy();
+      return Boolean(device);
+    });
+    if (destroyed) return true;
+  }
+  return false;
+}
+
+async function errorBanners(page: Page) {
+  await page.waitForSelector('[data-testid="error"]', { timeout: 120_000 });
+  await page.waitForTimeout(1000); // a second report (e.g. the failed run's) would show by now
+  return page.locator('[data-testid="error"]').evaluateAll((els) => els.map((e) => ({ code: e.getAttribute('data-code'), text: e.textContent ?? '' })));
+}
+
+describe('GPU device loss', () => {
+  let served: Served;
+  let s: Session | undefined;
+
+  beforeAll(async () => {
+    served = await servePreview();
+  });
+  afterEach(async () => {
+    await s?.close();
+    s = undefined;
+  });
+  afterAll(async () => {
+    await served?.stop();
+  });
+
+  it('while idle: one message in the page that says to reload', async () => {
+    s = await openStudio(served.url);
+    const { page } = s;
+    await page.waitForSelector('[data-testid="backend"][data-backend="webgpu"]', { timeout: 120_000 });
+    expect(await page.locator('[data-testid="error"]').count()).toBe(0);
+    expect(await destroyGpuDevice(page)).toBe(true);
+    const banners = await errorBanners(page);
+    expect(banners).toHaveLength(1);
+    expect(banners[0].code).toBe('device-lost');
+    expect(banners[0].text).toContain('The GPU device was lost (destroyed');
+    expect(banners[0].text).toContain('Reload the page to use the GPU again');
+  });
+
+  it('while training: one message, the run can be resumed after a reload', async () => {
+    s = await openStudio(served.url);
+    const { page } = s;
+    await page.waitForSelector('[data-testid="backend"][data-backend="webgpu"]', { timeout: 120_000 });
+    await page.fill('[data-testid="demo-count"]', '16');
+    await page.click('[data-testid="try-demo"]');
+    await page.waitForSelector('[data-testid="dataset-row"][data-status="ready"]', { timeout: 300_000 });
+    await page.fill(sel(UI.epochs), '20');
+    await page.fill(sel(UI.batch), '4');
+    await page.fill(sel(UI.width), '0.125');
+    await page.click(sel(UI.train));
+    await page.waitForSelector(`${sel(UI.status)}[data-status="running"]`, { timeout: 300_000 });
+    expect(await destroyGpuDevice(page)).toBe(true);
+    const banners = await errorBanners(page);
+    expect(banners).toHaveLength(1);
+    expect(banners[0].code).toBe('device-lost');
+    expect(banners[0].text).toContain('Resume interrupted run');
+    await page.waitForFunction((s) => document.querySelector(s)?.getAttribute('data-status') !== 'running', sel(UI.status), { timeout: 300_000 });
+    expect(await page.locator('[data-testid="error"]').count()).toBe(1);
+  });
+});
