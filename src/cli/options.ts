@@ -4,6 +4,8 @@
  * ('bad-config') whose message is the one line the CLI prints.
  */
 import { StudioError } from '../lib/errors';
+import { IMBALANCE_MODES, MONITORS, SCHEDULES, type ImbalanceMode, type Monitor } from '../lib/train/config';
+import type { LrSchedule } from '../lib/train/schedule';
 
 export type Command = 'import' | 'train';
 export type BackendChoice = 'webgpu' | 'webgl' | 'cpu';
@@ -27,6 +29,14 @@ export interface StudioOptions {
   posWeight?: number | 'auto';
   augment?: boolean;
   patience?: number;
+  /** the validation metric early stopping and the kept checkpoint follow */
+  monitor?: Monitor;
+  schedule?: LrSchedule;
+  imbalance?: ImbalanceMode;
+  /** GPU memory a training step may use, MB */
+  gpuBudgetMB?: number;
+  /** at most this many images per forward/backward pass (gradient accumulation) */
+  microBatch?: number;
   /** train/val/test percentages, summing to 100 */
   split?: [number, number, number];
   seed?: number;
@@ -43,10 +53,11 @@ export interface StudioOptions {
 export const USAGE = `usage: npm run studio -- import <folder> [--labels <csv>] [--image-size <px>] [--split 80/10/10] [--seed <n>] [--backend webgpu|webgl|cpu] [--kernels studio|stock] --out <dir>
        npm run studio -- train <folder> [--labels <csv>] [--eval <folder>] [--eval-labels <csv>] --out <dir>
               [--epochs <n>] [--batch <n>] [--image-size <px>] [--width <x>] [--lr <x>] [--pos-weight <x|auto>]
-              [--augment on|off] [--patience <n>] [--split 80/10/10] [--seed <n>] [--backend webgpu|webgl|cpu] [--kernels studio|stock]
+              [--augment on|off] [--patience <n>] [--monitor auc|f1|loss] [--schedule none|cosine|step]
+              [--imbalance pos-weight|oversample|none] [--gpu-budget <MB>] [--micro-batch <n>] [--split 80/10/10] [--seed <n>] [--backend webgpu|webgl|cpu] [--kernels studio|stock]
               [--weights <file.pth|file.safetensors>] [--cams <n>] [--reload-after <epoch>]`;
 
-const TRAIN_ONLY = ['eval', 'eval-labels', 'epochs', 'batch', 'width', 'lr', 'pos-weight', 'augment', 'patience', 'weights', 'cams', 'reload-after'];
+const TRAIN_ONLY = ['eval', 'eval-labels', 'epochs', 'batch', 'width', 'lr', 'pos-weight', 'augment', 'patience', 'monitor', 'schedule', 'imbalance', 'gpu-budget', 'micro-batch', 'weights', 'cams', 'reload-after'];
 const BOTH = ['labels', 'out', 'image-size', 'split', 'seed', 'backend', 'kernels'];
 
 function refuse(message: string): never {
@@ -68,6 +79,11 @@ function positive(name: string, text: string, bound: { below?: number; atMost?: 
     refuse(`--${name} must be a number above 0${limit}, got "${text}".`);
   }
   return v;
+}
+
+function oneOf<T extends string>(name: string, text: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(text)) refuse(`--${name} must be one of ${allowed.join(', ')}, got "${text}".`);
+  return text as T;
 }
 
 /** "80/10/10" → [80, 10, 10]; whole percentages, train and val above 0, summing to 100. */
@@ -125,6 +141,11 @@ export function parseArgs(argv: string[]): StudioOptions {
     options.augment = a === 'on';
   }
   if (v('patience')) options.patience = integer('patience', get('patience')!, 0, 1000);
+  if (v('monitor')) options.monitor = oneOf('monitor', get('monitor')!, MONITORS);
+  if (v('schedule')) options.schedule = oneOf('schedule', get('schedule')!, SCHEDULES);
+  if (v('imbalance')) options.imbalance = oneOf('imbalance', get('imbalance')!, IMBALANCE_MODES);
+  if (v('gpu-budget')) options.gpuBudgetMB = positive('gpu-budget', get('gpu-budget')!);
+  if (v('micro-batch')) options.microBatch = integer('micro-batch', get('micro-batch')!, 1, 1024);
   if (v('split')) options.split = parseSplit(get('split')!);
   if (v('seed')) options.seed = integer('seed', get('seed')!, 0, 2 ** 32 - 1);
   if (v('backend')) {

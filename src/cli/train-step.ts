@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { strFromU8 } from 'fflate';
 import type { Page } from 'playwright-core';
-import { csvRecords } from '../lib/dataset/csv';
+import { predictionsOfSplit } from '../lib/eval/predictions-csv';
 import { StudioError } from '../lib/errors';
 import { importFolder, type ImportResult } from './import-step';
 import { camImages } from './cam';
@@ -40,6 +40,22 @@ async function setConfig(page: Page, o: StudioOptions): Promise<void> {
     await need(page, UI.augment, 'for --augment');
     await page.locator(sel(UI.augment)).setChecked(o.augment);
   }
+  const advanced = { monitor: o.monitor, schedule: o.schedule, imbalance: o.imbalance, gpuBudget: o.gpuBudgetMB, microBatch: o.microBatch };
+  if (Object.values(advanced).some((v) => v !== undefined)) {
+    // a closed <details> hides its controls from Playwright
+    await need(page, UI.advanced, 'for the advanced settings');
+    await page.locator(sel(UI.advanced)).evaluate((d) => ((d as HTMLDetailsElement).open = true));
+  }
+  for (const key of ['monitor', 'schedule', 'imbalance'] as const) {
+    const value = advanced[key];
+    if (value === undefined) continue;
+    await need(page, UI[key], `for --${key}`);
+    await page.locator(sel(UI[key])).selectOption(value);
+  }
+  if (advanced.gpuBudget !== undefined) await fill(page, UI.gpuBudget, advanced.gpuBudget, 'for --gpu-budget');
+  if (advanced.microBatch !== undefined) await fill(page, UI.microBatch, advanced.microBatch, 'for --micro-batch');
+  const refused = (await has(page, UI.advancedError)) ? await page.locator(sel(UI.advancedError)).textContent() : null;
+  if (refused) throw new StudioError('bad-config', refused);
   if (o.weights) {
     await need(page, UI.weightsInput, 'for --weights');
     await page.setInputFiles(sel(UI.weightsInput), o.weights);
@@ -54,7 +70,7 @@ async function setConfig(page: Page, o: StudioOptions): Promise<void> {
 /** The numbers the panel shows, read back (what actually trains, defaults included). */
 async function configShown(page: Page): Promise<Record<string, string | boolean | number | number[] | null>> {
   const shown: Record<string, string | boolean | number | number[] | null> = {};
-  for (const [key, testId] of Object.entries({ epochs: UI.epochs, batch: UI.batch, width: UI.width, lr: UI.lr, posWeight: UI.posWeight, patience: UI.patience, seed: UI.seed })) {
+  for (const [key, testId] of Object.entries({ epochs: UI.epochs, batch: UI.batch, width: UI.width, lr: UI.lr, posWeight: UI.posWeight, patience: UI.patience, seed: UI.seed, monitor: UI.monitor, schedule: UI.schedule, imbalance: UI.imbalance, gpuBudgetMB: UI.gpuBudget, microBatch: UI.microBatch })) {
     if (await has(page, testId)) shown[key] = await page.locator(sel(testId)).inputValue();
   }
   if (await has(page, UI.augment)) shown.augment = await page.locator(sel(UI.augment)).isChecked();
@@ -154,18 +170,6 @@ export async function showSet(page: Page, key: string, shownAs: string): Promise
   await need(page, UI.evalSet, `to evaluate the set "${key}"`);
   await page.selectOption(sel(UI.evalSet), key);
   await waitForSet(page, shownAs);
-}
-
-/**
- * The studio's predictions.csv holds every set evaluated in the session (column "split": val, test,
- * external); keep the header and the lines of one split, bytes unchanged.
- */
-export function predictionsOfSplit(csv: string, split: string): { text: string; rows: number } {
-  const lines = csv.split('\r\n').filter((l) => l !== '');
-  const splitColumn = lines[0].split(',').indexOf('split');
-  const kept = lines.slice(1).filter((l) => csvRecords(`${lines[0]}\n${l}\n`)[0]?.split === split);
-  if (splitColumn < 0) throw new StudioError('internal', 'predictions.csv has no "split" column.');
-  return { text: [lines[0], ...kept].join('\r\n') + '\r\n', rows: kept.length };
 }
 
 async function savePredictions(page: Page, out: string, sets: Array<{ split: string; file: string }>): Promise<Record<string, EvaluatedSet>> {

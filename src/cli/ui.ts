@@ -15,6 +15,15 @@ export const UI = {
   posWeight: 'cfg-pos-weight',
   patience: 'cfg-patience',
   seed: 'cfg-seed',
+  /** the <details> holding the advanced settings below: open it before filling them */
+  advanced: 'cfg-advanced',
+  monitor: 'cfg-monitor',
+  schedule: 'cfg-schedule',
+  imbalance: 'cfg-imbalance',
+  gpuBudget: 'cfg-gpu-budget',
+  microBatch: 'cfg-micro-batch',
+  /** why the last advanced setting typed was refused */
+  advancedError: 'cfg-advanced-error',
   train: 'train',
   status: 'train-status',
   progress: 'train-progress',

@@ -5,6 +5,7 @@
  */
 import { checkpointsToPrune, newestCheckpoint } from '../lib/train/checkpoints';
 import type { Monitor } from '../lib/train/config';
+import type { EpochRecord } from '../lib/train/trainer';
 import { deleteBlobs, prepareBlob, putBlob, readStoredBytes, settle } from './blob-store';
 import { checkpointBlobKey, checkpointBlobPrefix, openStudioDb, storageError, type RunRecord } from './db';
 
@@ -15,7 +16,7 @@ export interface CheckpointData {
   /** safetensors of Adam's moments ("m.<param>", "v.<param>") */
   optimizer: Uint8Array;
   optimizerStep: number;
-  history: unknown[];
+  history: EpochRecord[];
   monitorValue: number;
 }
 
@@ -71,27 +72,36 @@ export async function saveCheckpoint(run: RunRecord, data: CheckpointData, monit
 }
 
 /** The newest checkpoint of a run, its bytes read back and verified; undefined when it has none. */
-export async function loadNewestCheckpoint(runId: string): Promise<CheckpointData | undefined> {
+export function loadNewestCheckpoint(runId: string): Promise<CheckpointData | undefined> {
+  return loadCheckpoint(runId, newestCheckpoint);
+}
+
+/** The checkpoint of one epoch (e.g. the best, which pruning keeps); undefined when it was pruned or never written. */
+export function loadEpochCheckpoint(runId: string, epoch: number): Promise<CheckpointData | undefined> {
+  return loadCheckpoint(runId, (all) => all.find((c) => c.epoch === epoch));
+}
+
+async function loadCheckpoint(runId: string, pick: <T extends { epoch: number }>(all: T[]) => T | undefined): Promise<CheckpointData | undefined> {
   let read;
   try {
     const db = await openStudioDb();
     const tx = db.transaction(['checkpoints', 'blobs'], 'readonly');
-    const newest = newestCheckpoint(await tx.objectStore('checkpoints').index('byRun').getAll(IDBKeyRange.only(runId)));
-    if (!newest) return undefined;
-    const weights = await readStoredBytes(tx, newest.weights, `checkpoint of epoch ${newest.epoch} (weights)`);
-    const optimizer = await readStoredBytes(tx, newest.optimizer, `checkpoint of epoch ${newest.epoch} (optimizer state)`);
+    const chosen = pick(await tx.objectStore('checkpoints').index('byRun').getAll(IDBKeyRange.only(runId)));
+    if (!chosen) return undefined;
+    const weights = await readStoredBytes(tx, chosen.weights, `checkpoint of epoch ${chosen.epoch} (weights)`);
+    const optimizer = await readStoredBytes(tx, chosen.optimizer, `checkpoint of epoch ${chosen.epoch} (optimizer state)`);
     await tx.done;
-    read = { newest, weights, optimizer };
+    read = { chosen, weights, optimizer };
   } catch (e) {
     throw storageError(e);
   }
-  const { newest } = read;
+  const { chosen } = read;
   return {
-    epoch: newest.epoch,
+    epoch: chosen.epoch,
     weights: await read.weights(),
     optimizer: await read.optimizer(),
-    optimizerStep: newest.optimizerStep,
-    history: newest.history,
-    monitorValue: newest.monitorValue,
+    optimizerStep: chosen.optimizerStep,
+    history: chosen.history,
+    monitorValue: chosen.monitorValue,
   };
 }

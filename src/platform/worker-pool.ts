@@ -4,9 +4,19 @@
  * replaced, so the pool never shrinks.
  */
 import { wrap, releaseProxy, type Remote } from 'comlink';
+import { StudioError } from '../lib/errors';
+
+/** The part of a Worker the pool uses (a test passes a fake). */
+export type PoolWorker = Pick<Worker, 'postMessage' | 'addEventListener' | 'removeEventListener' | 'terminate'>;
+
+export interface WorkerPoolOptions {
+  /** what the workers do, named in errors ("A worker of the import pool crashed: …") */
+  purpose?: string;
+  size?: number;
+}
 
 interface Slot<Api> {
-  worker: Worker;
+  worker: PoolWorker;
   api: Remote<Api>;
   busy: boolean;
   fail?: (e: Error) => void;
@@ -17,11 +27,16 @@ export class WorkerPool<Api> {
   private readonly waiting: Array<() => void> = [];
   private closed = false;
 
+  readonly size: number;
+  readonly purpose: string;
+
   constructor(
-    private readonly spawn: () => Worker,
-    readonly size = Math.max(1, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1),
+    private readonly spawn: () => PoolWorker,
+    options: WorkerPoolOptions = {},
   ) {
-    for (let i = 0; i < size; i++) this.slots.push(this.makeSlot());
+    this.size = options.size ?? Math.max(1, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1);
+    this.purpose = options.purpose ?? 'worker';
+    for (let i = 0; i < this.size; i++) this.slots.push(this.makeSlot());
   }
 
   get workerCount(): number {
@@ -33,7 +48,8 @@ export class WorkerPool<Api> {
     const slot: Slot<Api> = { worker, api: wrap<Api>(worker), busy: false };
     worker.addEventListener('error', (ev) => {
       ev.preventDefault();
-      this.replace(slot, new Error(`Import worker crashed: ${ev.message || 'unknown error'}`));
+      const why = ev.message || 'unknown error';
+      this.replace(slot, new StudioError('internal', `A worker of the ${this.purpose} pool crashed: ${why}`));
     });
     return slot;
   }
@@ -56,7 +72,7 @@ export class WorkerPool<Api> {
   /** Run one task on the next idle worker. */
   async run<T>(task: (api: Remote<Api>) => Promise<T>): Promise<T> {
     for (;;) {
-      if (this.closed) throw new Error('Worker pool is closed.');
+      if (this.closed) throw new StudioError('internal', `The ${this.purpose} pool is closed.`);
       const slot = this.slots.find((s) => !s.busy);
       if (slot) return this.runOn(slot, task);
       await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -77,7 +93,9 @@ export class WorkerPool<Api> {
     }
   }
 
+  /** Stops every worker; queued and later tasks reject. A second call does nothing. */
   terminate(): void {
+    if (this.closed) return;
     this.closed = true;
     for (const s of this.slots) {
       s.api[releaseProxy]();

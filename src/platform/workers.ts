@@ -11,6 +11,7 @@ let training: Remote<TrainingApi> | undefined;
 export function getImportPool(): WorkerPool<ImportApi> {
   importPool ??= new WorkerPool<ImportApi>(
     () => new Worker(new URL('../../workers/import.worker.ts', import.meta.url), { type: 'module', name: 'import' }),
+    { purpose: 'import' },
   );
   return importPool;
 }

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import { mulberry32, shuffleInPlace } from '../random';
 import { chunk } from '../chunk';
 
@@ -8,30 +7,21 @@ export interface Example {
   label: number;
 }
 
-/** uint8 images (S×S each) → z-scored NHWC float tensor: x = (v/255 − mean) / std. */
-export function toInputTensor(images: Uint8Array[], size: number, mean: number, std: number): tf.Tensor4D {
-  const n = images.length;
-  const plane = size * size;
-  const out = new Float32Array(n * plane);
-  const scale = 1 / (255 * std);
-  const offset = mean / std;
-  for (let i = 0; i < n; i++) {
-    const img = images[i];
-    for (let p = 0; p < plane; p++) out[i * plane + p] = img[p] * scale - offset;
-  }
-  return tf.tensor4d(out, [n, size, size, 1]);
-}
-
 /**
  * The order of training examples for one epoch, seeded by (seed, epoch). With oversampling the
- * minority class is drawn with replacement until both classes are equally frequent.
+ * minority class is drawn with replacement until both classes are equally frequent (every class
+ * as frequent as the largest one; each original example stays in). O(n) before the shuffle.
  */
 export function epochOrder(train: Example[], seed: number, epoch: number, oversample: boolean): Example[] {
   const rng = mulberry32(seed * 1000003 + epoch);
   let order = train.slice();
   if (oversample) {
     const byClass = new Map<number, Example[]>();
-    for (const e of train) byClass.set(e.label, [...(byClass.get(e.label) ?? []), e]);
+    for (const e of train) {
+      const group = byClass.get(e.label);
+      if (group) group.push(e);
+      else byClass.set(e.label, [e]);
+    }
     const largest = Math.max(...[...byClass.values()].map((g) => g.length));
     order = [];
     for (const group of byClass.values()) {

@@ -7,8 +7,10 @@ export interface CheckpointSummary {
   monitorValue: number;
 }
 
+/** `a` beats `b` on `monitor`: loss lower, AUC and F1 higher; NaN (e.g. AUC of one class) beats nothing and loses to any number. */
 export function isBetter(monitor: Monitor, a: number, b: number): boolean {
-  return monitor === 'loss' ? a < b : a > b;
+  if (Number.isNaN(a)) return false;
+  return Number.isNaN(b) || (monitor === 'loss' ? a < b : a > b);
 }
 
 /**

@@ -3,6 +3,11 @@ import { StudioError } from '../errors';
 import type { LrSchedule } from './schedule';
 
 export type Monitor = 'auc' | 'f1' | 'loss';
+export type ImbalanceMode = 'pos-weight' | 'oversample' | 'none';
+
+export const MONITORS: readonly Monitor[] = ['auc', 'f1', 'loss'];
+export const IMBALANCE_MODES: readonly ImbalanceMode[] = ['pos-weight', 'oversample', 'none'];
+export const SCHEDULES: readonly LrSchedule[] = ['none', 'cosine', 'step'];
 
 export interface TrainConfig {
   epochs: number;
@@ -16,7 +21,8 @@ export interface TrainConfig {
   weightDecay: number;
   /** BCE pos_weight; 'auto' = negatives / positives of the training split */
   posWeight: number | 'auto';
-  imbalance: 'pos-weight' | 'oversample' | 'none';
+  /** 'pos-weight': weighted BCE (posWeight); 'oversample': the minority class drawn again until balanced (batches.ts epochOrder) */
+  imbalance: ImbalanceMode;
   augment: AugmentConfig;
   seed: number;
   /** epochs without improvement of `monitor` before stopping; 0 = never stop early */
@@ -80,9 +86,32 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   if (!(c.lr > 0 && c.lr < 1)) bad(`Learning rate must be in (0, 1), got ${c.lr}.`);
   if (c.posWeight !== 'auto' && !(c.posWeight > 0)) bad(`pos_weight must be positive or 'auto', got ${c.posWeight}.`);
   if (!Number.isInteger(c.patience) || c.patience < 0) bad(`Patience must be a whole number ≥ 0, got ${c.patience}.`);
-  if (c.schedule !== undefined && !['none', 'cosine', 'step'].includes(c.schedule)) bad(`Unknown learning-rate schedule ${c.schedule}.`);
+  if (!MONITORS.includes(c.monitor)) bad(`Unknown monitor ${c.monitor}: use ${MONITORS.join(', ')}.`);
+  if (!IMBALANCE_MODES.includes(c.imbalance)) bad(`Unknown imbalance mode ${c.imbalance}: use ${IMBALANCE_MODES.join(', ')}.`);
+  if (c.schedule !== undefined && !SCHEDULES.includes(c.schedule)) bad(`Unknown learning-rate schedule ${c.schedule}: use ${SCHEDULES.join(', ')}.`);
   if (c.microBatchSize !== undefined && !(Number.isInteger(c.microBatchSize) && c.microBatchSize >= 1))
     bad(`Micro-batch size must be a whole number ≥ 1, got ${c.microBatchSize}.`);
   if (c.gpuBudgetMB !== undefined && !(c.gpuBudgetMB > 0)) bad(`GPU memory budget must be positive, got ${c.gpuBudgetMB} MB.`);
   return c;
+}
+
+/** Settings without a place in the main row of the training panel (TrainSettings.svelte, the CLI's options). */
+export type AdvancedSetting = 'monitor' | 'schedule' | 'imbalance' | 'gpuBudgetMB' | 'microBatchSize';
+
+const NUMBER_NAMES = { gpuBudgetMB: 'GPU memory budget (MB)', microBatchSize: 'Micro-batch size' } as const;
+
+/**
+ * `c` with one advanced setting as its control gives it: a select's value, or a number's text (empty:
+ * unset, the studio decides). Checked by validateConfig on its own, so a mistake elsewhere does not block it;
+ * a StudioError ('bad-config') says what is wrong.
+ */
+export function withSetting(c: TrainConfig, key: AdvancedSetting, text: string): TrainConfig {
+  const t = text.trim();
+  let value: string | number | undefined = t;
+  if (key === 'gpuBudgetMB' || key === 'microBatchSize') {
+    value = t === '' ? undefined : Number(t);
+    if (value !== undefined && !Number.isFinite(value)) throw new StudioError('bad-config', `${NUMBER_NAMES[key]} must be a number, got "${text}".`);
+  }
+  validateConfig({ ...RECIPE, [key]: value });
+  return { ...c, [key]: value };
 }

@@ -9,10 +9,12 @@ import type { Adam } from '../model/adam';
 import { augmentBatch } from '../model/augment';
 import { trainStep } from '../model/train-step';
 import { StudioError } from '../errors';
-import { autoPosWeight, epochOrder, toInputTensor, trainingBatches, type Example } from './batches';
+import { autoPosWeight, epochOrder, trainingBatches, type Example } from './batches';
+import { toInputTensor } from '../model/input-tensor';
 import { predictLogits, summarise, type PixelLoader } from './evaluate';
 import type { TrainConfig } from './config';
 import { learningRateAt } from './schedule';
+import { isBetter } from './checkpoints';
 
 export interface DataSource extends PixelLoader {
   train: Example[];
@@ -62,6 +64,11 @@ export interface TrainHooks {
   /** persist weights + optimizer after an epoch (the platform owns storage) */
   checkpoint?(epoch: number, history: EpochRecord[], monitorValue: number): Promise<void>;
   cancelled?(): boolean;
+  /**
+   * After an early stop whose best epoch is not the last: load that epoch's weights back (the platform
+   * reads them from its checkpoint, which pruning keeps). Without the hook the model stays at the last epoch.
+   */
+  restoreBest?(epoch: number): Promise<void>;
   /** the platform's GPU memory: pool release and the allocation meter (WebGPU and WebGL) */
   gpuMemory?: GpuMemoryHooks;
   waitWhilePaused?(): Promise<void>;
@@ -85,15 +92,32 @@ export interface TrainOutcome {
   stoppedEarly: boolean;
   cancelled: boolean;
   posWeight: number;
+  /** epoch with the best `monitor` value so far (the first of equals); undefined while every value is NaN */
+  bestEpoch?: number;
 }
 
 export function monitorValue(r: EpochRecord, monitor: TrainConfig['monitor']): number {
   return monitor === 'auc' ? r.valAuc : monitor === 'f1' ? r.valF1 : r.valLoss;
 }
 
-function improved(value: number, best: number, monitor: TrainConfig['monitor']): boolean {
-  if (Number.isNaN(value)) return false;
-  return Number.isNaN(best) || (monitor === 'loss' ? value < best : value > best);
+export interface BestSoFar {
+  /** undefined while no epoch has a monitored value (e.g. AUC of a one-class validation split) */
+  bestEpoch?: number;
+  /** epochs after the best one (all of them when there is none) */
+  sinceBest: number;
+}
+
+/** Early stopping's view of a history: loss lower is better, AUC and F1 higher; NaN never improves. */
+export function bestSoFar(history: EpochRecord[], monitor: TrainConfig['monitor']): BestSoFar {
+  let best = NaN;
+  let bestEpoch: number | undefined;
+  let sinceBest = 0;
+  for (const r of history) {
+    const v = monitorValue(r, monitor);
+    if (isBetter(monitor, v, best)) [best, bestEpoch, sinceBest] = [v, r.epoch, 0];
+    else sinceBest++;
+  }
+  return { bestEpoch, sinceBest };
 }
 
 export async function train(
@@ -110,13 +134,6 @@ export async function train(
     cfg.imbalance === 'pos-weight' ? (cfg.posWeight === 'auto' ? autoPosWeight(data.train) : cfg.posWeight) : 1;
   const loss = binary ? ({ kind: 'bce', posWeight } as const) : ({ kind: 'ce' } as const);
   const history = resumeHistory.slice();
-  let best = NaN;
-  let sinceBest = 0;
-  for (const r of history) {
-    const v = monitorValue(r, cfg.monitor);
-    if (improved(v, best, cfg.monitor)) [best, sinceBest] = [v, 0];
-    else sinceBest++;
-  }
   const size = model.config.inputSize;
   const runStart = performance.now();
   let imagesDone = 0;
@@ -131,7 +148,7 @@ export async function train(
     let epochImagesDone = 0;
     for (let step = 0; step < batches.length; step++) {
       await hooks.waitWhilePaused?.();
-      if (hooks.cancelled?.()) return { history, stoppedEarly: false, cancelled: true, posWeight };
+      if (hooks.cancelled?.()) return { history, stoppedEarly: false, cancelled: true, posWeight, bestEpoch: bestSoFar(history, cfg.monitor).bestEpoch };
       const images = await next;
       if (step + 1 < batches.length) next = data.load(batches[step + 1].map((e) => e.id));
       const batch = batches[step];
@@ -198,14 +215,13 @@ export async function train(
       stepLosses,
     };
     history.push(record);
-    const value = monitorValue(record, cfg.monitor);
-    if (improved(value, best, cfg.monitor)) [best, sinceBest] = [value, 0];
-    else sinceBest++;
-    await hooks.checkpoint?.(epoch, history, value);
+    await hooks.checkpoint?.(epoch, history, monitorValue(record, cfg.monitor));
     await hooks.onEpoch?.(record, history);
+    const { bestEpoch, sinceBest } = bestSoFar(history, cfg.monitor);
     if (cfg.patience > 0 && sinceBest >= cfg.patience && epoch < cfg.epochs) {
-      return { history, stoppedEarly: true, cancelled: false, posWeight };
+      if (bestEpoch !== undefined && bestEpoch !== epoch) await hooks.restoreBest?.(bestEpoch);
+      return { history, stoppedEarly: true, cancelled: false, posWeight, bestEpoch };
     }
   }
-  return { history, stoppedEarly: false, cancelled: false, posWeight };
+  return { history, stoppedEarly: false, cancelled: false, posWeight, bestEpoch: bestSoFar(history, cfg.monitor).bestEpoch };
 }

@@ -64,6 +64,27 @@ describe('studio CLI options', () => {
     expect(refusal(argv)).toBe(message);
   });
 
+  it('reads the advanced training settings, train only', () => {
+    const o = parseArgs([
+      'train', 'f', '--out', 'o', '--monitor', 'loss', '--schedule=cosine', '--imbalance', 'oversample', '--gpu-budget', '1500.5', '--micro-batch', '8',
+    ]);
+    expect(o).toMatchObject({ monitor: 'loss', schedule: 'cosine', imbalance: 'oversample', gpuBudgetMB: 1500.5, microBatch: 8 });
+    expect(refusal(['import', 'd', '--out', 'o', '--monitor', 'auc'])).toBe('--monitor applies to "train", not "import".');
+    expect(refusal(['import', 'd', '--out', 'o', '--micro-batch', '4'])).toBe('--micro-batch applies to "train", not "import".');
+  });
+
+  it.each([
+    [['--monitor', 'accuracy'], '--monitor must be one of auc, f1, loss, got "accuracy".'],
+    [['--schedule', 'linear'], '--schedule must be one of none, cosine, step, got "linear".'],
+    [['--imbalance', 'smote'], '--imbalance must be one of pos-weight, oversample, none, got "smote".'],
+    [['--gpu-budget', '0'], '--gpu-budget must be a number above 0, got "0".'],
+    [['--gpu-budget', '2GB'], '--gpu-budget must be a number above 0, got "2GB".'],
+    [['--micro-batch', '0'], '--micro-batch must be a whole number from 1 to 1024, got "0".'],
+    [['--micro-batch', '2.5'], '--micro-batch must be a whole number from 1 to 1024, got "2.5".'],
+  ])('refuses the advanced setting %j', (args, message) => {
+    expect(refusal(['train', 'f', '--out', 'o', ...args])).toBe(message);
+  });
+
   it('--kernels takes studio or stock, for import and train', () => {
     expect(parseArgs(['train', 'd', '--out', 'o', '--kernels', 'stock']).kernels).toBe('stock');
     expect(parseArgs(['import', 'd', '--out', 'o', '--kernels=studio']).kernels).toBe('studio');
