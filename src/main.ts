@@ -1,5 +1,6 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { createStudio } from './state/app-state';
 import './app.css';
 
-mount(App, { target: document.getElementById('app')! });
+mount(App, { target: document.getElementById('app')!, props: { studio: createStudio() } });

@@ -2,7 +2,8 @@
 import type { Example } from '../lib/train/batches';
 import type { Split } from '../lib/dataset/splits';
 import { StudioError } from '../lib/errors';
-import { openStudioDb, type DatasetRecord, type ImageRecord } from './db';
+import { openStudioDb, type DatasetRecord, type ImageRecord, type PixelRecord } from './db';
+import { bySourcePath } from '../lib/dataset/order';
 
 export interface StoredDataset {
   record: DatasetRecord;
@@ -13,14 +14,36 @@ export interface StoredDataset {
   load(ids: string[]): Promise<Uint8Array[]>;
 }
 
-export async function openStoredDataset(datasetId: string): Promise<StoredDataset> {
+/** The stored record of a dataset; undefined when it was deleted (or never existed). */
+export async function readDatasetRecord(datasetId: string): Promise<DatasetRecord | undefined> {
+  return (await openStudioDb()).get('datasets', datasetId);
+}
+
+/**
+ * Changes whenever the dataset's content may have changed: deleted and imported again (createdAt), or
+ * imported again over itself, which finalises it anew (counts, pixel sums of the training split, split seed).
+ */
+export function datasetVersion(record: DatasetRecord): string {
+  const sums = record.stats?.trainSums;
+  return [record.createdAt, record.status, record.imageCount, record.rejectedCount, sums?.count, sums?.sum, sums?.sumOfSquares, record.splitSeed, ...record.splitFractions].join('|');
+}
+
+/** The pixel records of `ids` in that order (undefined where none is stored), read in one transaction. */
+export async function readPixelRecords(ids: string[]): Promise<Array<PixelRecord | undefined>> {
+  const tx = (await openStudioDb()).transaction('pixels', 'readonly');
+  const rows = await Promise.all(ids.map((id) => tx.store.get(id)));
+  await tx.done;
+  return rows;
+}
+
+export async function openStoredDataset(datasetId: string, known?: DatasetRecord): Promise<StoredDataset> {
   const db = await openStudioDb();
-  const record = await db.get('datasets', datasetId);
+  const record = known ?? (await db.get('datasets', datasetId));
   if (!record || record.status !== 'ready' || !record.stats) {
     throw new StudioError('empty-dataset', 'This dataset is not fully imported yet: finish or restart its import first.');
   }
   const metas = await db.getAllFromIndex('images', 'byDataset', datasetId);
-  metas.sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : 1));
+  metas.sort(bySourcePath);
   return {
     record,
     metas,
@@ -28,9 +51,7 @@ export async function openStoredDataset(datasetId: string): Promise<StoredDatase
     std: record.stats.std,
     examples: (split) => metas.filter((m) => m.split === split && m.label >= 0).map((m) => ({ id: m.id, label: m.label })),
     async load(ids) {
-      const tx = db.transaction('pixels', 'readonly');
-      const rows = await Promise.all(ids.map((id) => tx.store.get(id)));
-      await tx.done;
+      const rows = await readPixelRecords(ids);
       return rows.map((r, i) => {
         if (!r) throw new StudioError('storage-failed', `Stored pixels of ${ids[i]} are missing; re-import the dataset.`);
         return r.pixels;

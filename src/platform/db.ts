@@ -22,6 +22,9 @@ import type { PixelSums } from '../lib/dataset/stats';
 import { chunkKeyRange, type BlobRef } from '../lib/storage/chunks';
 import { describeStorageError } from '../lib/storage/storage-errors';
 import type { StudioError } from '../lib/errors';
+import type { TrainConfig } from '../lib/train/config';
+import type { EpochRecord } from '../lib/train/trainer';
+import type { BackendInfo } from './backend';
 
 export interface DatasetRecord {
   id: string;
@@ -83,10 +86,12 @@ export interface RunRecord {
   datasetId: string;
   createdAt: number;
   status: 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
-  config: unknown;
-  history: unknown[];
-  backend?: unknown;
-  metrics?: unknown;
+  /** validated (lib/train/config.ts validateConfig); extra epochs of a resumed run are added here */
+  config: TrainConfig;
+  /** one record per finished epoch, as of the newest checkpoint or the end of the run */
+  history: EpochRecord[];
+  /** where the run was started */
+  backend?: BackendInfo;
 }
 
 export interface CheckpointRecord {
@@ -98,7 +103,8 @@ export interface CheckpointRecord {
   /** safetensors bytes of Adam's m and v, with the step in `optimizerStep` */
   optimizer: BlobRef | Uint8Array;
   optimizerStep: number;
-  history: unknown[];
+  /** the run's history up to and including `epoch` */
+  history: EpochRecord[];
   monitorValue: number;
 }
 

@@ -29,15 +29,3 @@ export async function requestPersistentStorage(): Promise<boolean> {
   if (storage.persisted && (await storage.persisted())) return true;
   return storage.persist();
 }
-
-/** 1536 → "1.5 KB", binary multiples, as people read disk sizes. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}

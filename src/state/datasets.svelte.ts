@@ -1,19 +1,17 @@
 /** Datasets: the stored list, demo generation and folder import, with progress and cancel. */
 import { DEMO_DEFAULTS } from '../lib/demo/generate';
 import { parseLabelCsv, labelFromPath, classIndex, type LabelTable } from '../lib/dataset/labels';
-import { DEFAULT_SPLIT_FRACTIONS, splitFromPath } from '../lib/dataset/splits';
+import { DEFAULT_SPLIT_FRACTIONS, parseSplitSpec, splitFromPath } from '../lib/dataset/splits';
 import { chunk } from '../lib/chunk';
 import { StudioError } from '../lib/errors';
-import { deleteDataset, openStudioDb, type DatasetRecord, type RejectionRecord } from '../platform/db';
-import { proxy } from 'comlink';
-import { getImportPool } from '../platform/workers';
-import { saveBlob } from '../platform/download';
+import type { DatasetRecord, ImageRecord, RejectionRecord } from '../platform/db';
 import type { PickedFile } from '../platform/folder';
 import type { ChunkResult, FinalizeResult, ImportItem } from '../platform/import-service';
-import type { ImportReport } from '../platform/export';
-import type { ImportApi } from '../../workers/import.worker';
-import type { Remote } from 'comlink';
-import { errors } from './errors.svelte';
+import type { BrowseFilter, ImportReport, Thumbnail } from '../platform/export';
+import type { StorageInfo } from '../platform/storage';
+import { formatBytes } from '../lib/state-helpers/format-bytes';
+import type { Callback, DatasetStore, ImportPool, ImportWorker, PickedFolder, SaveFile, StorageAccess } from './deps';
+import type { ErrorState } from './errors.svelte';
 import { advance, startProgress, type Progress } from './progress';
 
 export interface ImportSummary extends FinalizeResult {
@@ -40,15 +38,46 @@ export interface ImportOptions {
   fractions?: [number, number, number];
 }
 
+/** What the page's import controls hold: the stored size, "80/10/10" and the split seed. */
+export interface ImportSettings {
+  size: number;
+  splitSpec: string;
+  seed: number;
+}
 
-class DatasetState {
+export interface DatasetDeps {
+  pool: ImportPool;
+  store: DatasetStore;
+  storage: StorageAccess;
+  errors: ErrorState;
+  save: SaveFile;
+  /** comlink's proxy in the page */
+  callback: Callback;
+  /** waits before the one retry of a failed list read */
+  pause?: (ms: number) => Promise<void>;
+}
+
+/** newest first */
+export function sortDatasets(list: DatasetRecord[]): DatasetRecord[] {
+  return [...list].sort((a, b) => b.createdAt - a.createdAt);
+}
+
+export class DatasetState {
   list = $state<DatasetRecord[]>([]);
   selectedId = $state<string | null>(null);
   progress = $state<Progress | null>(null);
   lastImport = $state<ImportSummary | null>(null);
   /** the import report of the selected dataset, loaded on demand */
-  report = $state<ImportReport | null>(null);
+  importReport = $state<ImportReport | null>(null);
+  /** browser storage use and persistence, refreshed after imports and deletes */
+  storage = $state<StorageInfo | null>(null);
   private cancelRequested = false;
+
+  constructor(private readonly deps: DatasetDeps) {}
+
+  private report(e: unknown): void {
+    this.deps.errors.report('import', e);
+  }
 
   get selected(): DatasetRecord | undefined {
     return this.list.find((d) => d.id === this.selectedId);
@@ -57,13 +86,13 @@ class DatasetState {
   async refresh(): Promise<void> {
     let stored: DatasetRecord[];
     try {
-      stored = await (await openStudioDb()).getAll('datasets');
+      stored = await this.deps.store.list();
     } catch {
       // the browser may be closing the connection (e.g. disk full): reopen once
-      await new Promise((r) => setTimeout(r, 300));
-      stored = await (await openStudioDb()).getAll('datasets');
+      await (this.deps.pause ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(300);
+      stored = await this.deps.store.list();
     }
-    this.list = stored.sort((a, b) => b.createdAt - a.createdAt);
+    this.list = sortDatasets(stored);
     if (!this.selectedId || !this.selected) this.selectedId = this.list.find((d) => d.status === 'ready')?.id ?? null;
   }
 
@@ -76,15 +105,15 @@ class DatasetState {
     seed: number,
     fractions: [number, number, number] = DEFAULT_SPLIT_FRACTIONS,
   ): Promise<void> {
-    const db = await openStudioDb();
-    const existing = await db.get('datasets', partial.id);
+    const { store } = this.deps;
+    const existing = await store.get(partial.id);
     if (existing) {
       // continue an interrupted import of the same source (ids derive from paths: nothing is duplicated);
       // the split settings chosen now apply when it is finalised
-      await db.put('datasets', { ...existing, splitSeed: seed, splitFractions: fractions });
+      await store.put({ ...existing, splitSeed: seed, splitFractions: fractions });
       return;
     }
-    await db.put('datasets', {
+    await store.put({
       ...partial,
       createdAt: Date.now(),
       status: 'importing',
@@ -100,12 +129,12 @@ class DatasetState {
     label: string,
     units: T[][],
     total: number,
-    work: (api: Remote<ImportApi>, unit: T[]) => Promise<ChunkResult>,
+    work: (api: ImportWorker, unit: T[]) => Promise<ChunkResult>,
   ): Promise<boolean> {
     this.cancelRequested = false;
     this.progress = startProgress(label, total);
     let done = 0;
-    const pool = getImportPool();
+    const { pool } = this.deps;
     let failure: unknown;
     await Promise.all(
       units.map((unit) =>
@@ -128,14 +157,14 @@ class DatasetState {
   }
 
   private async finish(datasetId: string): Promise<void> {
-    const pool = getImportPool();
+    const { pool } = this.deps;
     const result = await pool.run((api) => api.finalizeDataset(datasetId));
-    const db = await openStudioDb();
-    const rejected = await db.getAllFromIndex('rejections', 'byDataset', datasetId);
+    const rejected = await this.deps.store.rejections(datasetId);
     this.lastImport = { ...result, datasetId, rejected };
-    this.report = await pool.run((api) => api.importReport(datasetId));
+    this.importReport = await pool.run((api) => api.importReport(datasetId));
+    this.deps.errors.succeeded('import');
     if (result.leakage.length > 0) {
-      errors.warn(`${result.leakage.length} image(s) have identical pixels in two different splits (possible leakage), e.g. ${result.leakage[0].a} and ${result.leakage[0].b}.`);
+      this.deps.errors.warn(`${result.leakage.length} image(s) have identical pixels in two different splits (possible leakage), e.g. ${result.leakage[0].a} and ${result.leakage[0].b}.`);
     }
     await this.refresh();
     this.selectedId = datasetId;
@@ -155,7 +184,7 @@ class DatasetState {
       if (complete) await this.finish(id);
       else await this.refresh();
     } catch (e) {
-      errors.report(e);
+      this.report(e);
       await this.refresh();
     }
   }
@@ -180,68 +209,137 @@ class DatasetState {
       if (complete) await this.finish(id);
       else await this.refresh();
     } catch (e) {
-      errors.report(e);
+      this.report(e);
       await this.refresh();
     }
   }
 
+  /** Import a picked or dropped folder with the page's settings; a bad split spec is reported, nothing imported. */
+  async importPicked(picked: PickedFolder, settings: ImportSettings): Promise<void> {
+    let fractions: [number, number, number];
+    try {
+      fractions = parseSplitSpec(settings.splitSpec);
+    } catch (e) {
+      this.report(e);
+      return;
+    }
+    await this.importFolder(picked.name, picked.files, { size: settings.size, seed: settings.seed, fractions });
+    await this.refreshStorage();
+  }
+
+  /**
+   * Import the folder that `read` gets from the page (the directory picker, a drop, a file input); a failure to
+   * read it is reported like an import failure, and a cancelled picker (null) imports nothing.
+   */
+  async importFrom(read: () => Promise<PickedFolder | null>, settings: ImportSettings): Promise<void> {
+    try {
+      const picked = await read();
+      if (picked) await this.importPicked(picked, settings);
+    } catch (e) {
+      this.report(e);
+    }
+  }
+
+  /** Ask for persistent storage once (the page's start), then show what is stored. */
+  async initStorage(): Promise<void> {
+    await this.deps.storage.requestPersistent().catch(() => false);
+    await this.refreshStorage();
+  }
+
+  /** what the page prints: "1.5 MB" used of "2 GB" */
+  get storageUsage(): { used: string; quota: string } | null {
+    return this.storage && { used: formatBytes(this.storage.usageBytes), quota: formatBytes(this.storage.quotaBytes) };
+  }
+
+  async refreshStorage(): Promise<void> {
+    try {
+      this.storage = await this.deps.storage.info();
+    } catch (e) {
+      this.report(e);
+    }
+  }
+
   async remove(id: string): Promise<void> {
-    await deleteDataset(await openStudioDb(), id);
-    if (this.report?.datasetId === id) this.report = null;
+    try {
+      await this.deps.store.remove(id);
+    } catch (e) {
+      this.report(e);
+    }
+    if (this.importReport?.datasetId === id) this.importReport = null;
     await this.refresh();
+    await this.refreshStorage();
   }
 
   async rename(id: string, name: string): Promise<void> {
     const trimmed = name.trim();
     if (!trimmed) return;
-    const db = await openStudioDb();
-    const record = await db.get('datasets', id);
+    const record = await this.deps.store.get(id);
     if (!record) return;
-    await db.put('datasets', { ...record, name: trimmed });
+    await this.deps.store.put({ ...record, name: trimmed });
     await this.refresh();
   }
 
   /** Re-draw the patient-level splits of a ready dataset (folders' train/ val/ test/ stay fixed). */
-  async resplit(id: string, fractions: [number, number, number], seed: number): Promise<void> {
+  async resplit(id: string, settings: Pick<ImportSettings, 'splitSpec' | 'seed'>): Promise<void> {
     try {
-      const db = await openStudioDb();
-      const record = await db.get('datasets', id);
+      const fractions = parseSplitSpec(settings.splitSpec);
+      const record = await this.deps.store.get(id);
       if (!record) return;
-      await db.put('datasets', { ...record, splitFractions: fractions, splitSeed: seed });
+      await this.deps.store.put({ ...record, splitFractions: fractions, splitSeed: settings.seed });
       await this.finish(id);
     } catch (e) {
-      errors.report(e);
+      this.report(e);
     }
   }
 
   async loadReport(id: string): Promise<void> {
     try {
-      this.report = await getImportPool().run((api) => api.importReport(id));
+      this.importReport = await this.deps.pool.run((api) => api.importReport(id));
     } catch (e) {
-      errors.report(e);
+      this.report(e);
+    }
+  }
+
+  /** One page of the dataset's images (thumbnails) for the browser; null after a reported failure. */
+  async browse(id: string, filter: BrowseFilter, offset: number, limit: number): Promise<{ total: number; items: Thumbnail[] } | null> {
+    try {
+      return await this.deps.pool.run((api) => api.browseImages(id, filter, offset, limit));
+    } catch (e) {
+      this.report(e);
+      return null;
+    }
+  }
+
+  /** One image's metadata and pixels, for the viewer. */
+  async imageDetail(id: string): Promise<{ meta: ImageRecord; pixels: Uint8Array } | null> {
+    try {
+      return await this.deps.pool.run((api) => api.imageDetail(id));
+    } catch (e) {
+      this.report(e);
+      return null;
     }
   }
 
   async downloadReport(id: string): Promise<void> {
     try {
-      const csv = await getImportPool().run((api) => api.importReportCsv(id));
+      const csv = await this.deps.pool.run((api) => api.importReportCsv(id));
       const name = this.list.find((d) => d.id === id)?.name ?? id;
-      saveBlob(new Blob([csv], { type: 'text/csv' }), `${name}-import-report.csv`);
+      this.deps.save(new Blob([csv], { type: 'text/csv' }), `${name}-import-report.csv`);
     } catch (e) {
-      errors.report(e);
+      this.report(e);
     }
   }
 
   /** Export on the import worker (PNG + sha256 + zip there), with progress and cancel. */
-  private async runExport<T>(label: string, total: number, work: (api: Remote<ImportApi>, progress: (done: number, total: number) => boolean) => Promise<T>): Promise<T | null> {
+  private async runExport<T>(label: string, total: number, work: (api: ImportWorker, progress: (done: number, total: number) => boolean) => Promise<T>): Promise<T | null> {
     this.cancelRequested = false;
     this.progress = startProgress(label, total);
     try {
-      const onProgress = proxy((done: number, all: number) => {
+      const onProgress = this.deps.callback((done: number, all: number) => {
         if (this.progress) this.progress = advance({ ...this.progress, total: all }, done);
         return !this.cancelRequested;
       });
-      const result = await getImportPool().run((api) => work(api, onProgress));
+      const result = await this.deps.pool.run((api) => work(api, onProgress));
       return this.cancelRequested ? null : result;
     } finally {
       this.progress = null;
@@ -256,9 +354,9 @@ class DatasetState {
       const record = this.list.find((d) => d.id === id);
       if (!record) return;
       const blob = await this.runExport(`Exporting ${record.name}`, record.imageCount, (api, p) => api.exportZip(id, p, { pseudonymise: this.pseudonymise }));
-      if (blob) saveBlob(blob, `${record.name}-${record.imageSize}px.zip`);
+      if (blob) this.deps.save(blob, `${record.name}-${record.imageSize}px.zip`);
     } catch (e) {
-      errors.report(e);
+      this.report(e);
     }
   }
 
@@ -279,9 +377,7 @@ class DatasetState {
         api.exportToDirectory(id, dir as Parameters<typeof api.exportToDirectory>[1], p, { pseudonymise: this.pseudonymise }),
       );
     } catch (e) {
-      errors.report(e);
+      this.report(e);
     }
   }
 }
-
-export const datasets = new DatasetState();

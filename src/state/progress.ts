@@ -8,12 +8,13 @@ export interface Progress {
   etaSeconds?: number;
 }
 
-export function startProgress(label: string, total: number): Progress {
-  return { label, done: 0, total, startedAt: performance.now() };
+/** `now`: milliseconds on a monotonic clock (performance.now in the page) */
+export function startProgress(label: string, total: number, now = performance.now()): Progress {
+  return { label, done: 0, total, startedAt: now };
 }
 
-export function advance(p: Progress, done: number): Progress {
-  const elapsed = (performance.now() - p.startedAt) / 1000;
+export function advance(p: Progress, done: number, now = performance.now()): Progress {
+  const elapsed = (now - p.startedAt) / 1000;
   const rate = done / Math.max(elapsed, 1e-3);
   return { ...p, done, etaSeconds: done > 0 ? (p.total - done) / rate : undefined };
 }

@@ -1,27 +1,45 @@
-/** Training, evaluation and CAM as the page sees them; the work runs in the training worker. */
-import { proxy } from 'comlink';
+/** Training as the page sees it: the work runs in the training worker; evaluation follows through `events`. */
+import type { StudioErrorData } from '../lib/errors';
 import { RECIPE, SMALL_MACHINE, type TrainConfig } from '../lib/train/config';
 import type { EpochRecord, StepProgress } from '../lib/train/trainer';
+import { presetsFor, type Preset } from '../lib/train/presets';
 import type { BackendInfo } from '../platform/backend';
 import type { RunResult } from '../platform/training-service';
-import { openStudioDb, type RunRecord } from '../platform/db';
-import { getTrainingWorker } from '../platform/workers';
-import { errors } from './errors.svelte';
-import { evaluation } from './evaluation.svelte';
-import { saveBlob } from '../platform/download';
-import { presetsFor, type Preset } from '../lib/train/presets';
-import type { DatasetRecord } from '../platform/db';
+import type { DatasetRecord, RunRecord } from '../platform/db';
+import type { Callback, RunStore, SaveFile, TrainingEvents, TrainingWorker } from './deps';
+import type { ErrorState } from './errors.svelte';
+import { Emitter } from './events';
 
 export type TrainStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
 
-class TrainingState {
+export interface TrainingDeps {
+  worker: TrainingWorker;
+  runs: RunStore;
+  errors: ErrorState;
+  save: SaveFile;
+  /** comlink's proxy in the page */
+  callback: Callback;
+}
+
+/** the run the page resumes: the latest one still marked running */
+export function latestInterrupted(runs: RunRecord[]): RunRecord | null {
+  return runs.filter((r) => r.status === 'running').sort((a, b) => b.createdAt - a.createdAt)[0] ?? null;
+}
+
+export class TrainingState {
+  /** run-started, epoch, model-ready: evaluation subscribes */
+  readonly events = new Emitter<TrainingEvents>();
   backend = $state<BackendInfo | null>(null);
   config = $state<TrainConfig>({ ...RECIPE });
+  /** the configuration of the current run as sent to the worker (imageSize = the dataset's) */
+  runConfig = $state<TrainConfig | null>(null);
   status = $state<TrainStatus>('idle');
   step = $state<StepProgress | null>(null);
   stepLosses = $state<number[]>([]);
   history = $state<EpochRecord[]>([]);
   runId = $state<string | null>(null);
+  /** how the last run ended, in words (early stop and the epoch whose weights the model has) */
+  ending = $state('');
   /** imported .pth / .safetensors files stored for reuse, and the one to start from */
   weightsNames = $state<string[]>([]);
   initialWeights = $state<string>('');
@@ -34,10 +52,19 @@ class TrainingState {
   /** `${datasetId}:${imageSize}` the presets (or the measurement under way) are for */
   presetsKey = $state<string | null>(null);
 
+  constructor(private readonly deps: TrainingDeps) {}
+
+  get running(): boolean {
+    return this.status === 'running' || this.status === 'paused' || this.status === 'starting';
+  }
+
   /** `kernels`: the studio's own WebGPU kernels (default) or tfjs's stock ones (page URL ?kernels=stock) */
   async initBackend(kernels: 'studio' | 'stock' = 'studio'): Promise<void> {
+    const { worker, errors } = this.deps;
     try {
-      const info = await getTrainingWorker().init(['webgpu', 'webgl', 'cpu'], kernels);
+      // device loss and uncaptured GPU errors reach the banner from the worker at any time, training or not
+      const onGpuProblem = this.deps.callback((problem: StudioErrorData) => errors.report('gpu', problem));
+      const info = await worker.init(['webgpu', 'webgl', 'cpu'], kernels, onGpuProblem);
       this.backend = info;
       if (info.software) {
         this.config = { ...this.config, ...SMALL_MACHINE };
@@ -45,28 +72,23 @@ class TrainingState {
           `The GPU backend runs on a software adapter (${info.adapter}): training is slow, so small settings were chosen (${SMALL_MACHINE.imageSize} px, width ×${SMALL_MACHINE.widthMultiplier}).`,
         );
       }
-      await this.findInterrupted();
-      this.weightsNames = await getTrainingWorker().listWeights();
+      errors.succeeded('gpu');
+      this.interrupted = latestInterrupted(await this.deps.runs.list());
+      this.weightsNames = await worker.listWeights();
     } catch (e) {
-      errors.report(e);
+      errors.report('gpu', e);
     }
   }
 
-  private async findInterrupted(): Promise<void> {
-    const db = await openStudioDb();
-    const runs = await db.getAll('runs');
-    this.interrupted = runs.filter((r) => r.status === 'running').sort((a, b) => b.createdAt - a.createdAt)[0] ?? null;
-  }
-
-  private events() {
-    return proxy({
+  private trainEvents() {
+    return this.deps.callback({
       onStep: (p: StepProgress) => {
         this.step = p;
         this.stepLosses.push(p.loss);
       },
       onEpoch: (r: EpochRecord) => {
         this.history.push(r);
-        void evaluation.onEpoch();
+        void this.events.emit('epoch', r);
       },
     });
   }
@@ -75,28 +97,33 @@ class TrainingState {
     this.runId = result.runId;
     if (result.error) {
       this.status = 'failed';
-      errors.report(result.error);
+      this.deps.errors.report('training', result.error);
       return;
     }
     this.status = result.outcome?.cancelled ? 'cancelled' : 'done';
     this.hasModel = true;
     if (result.outcome) this.history = result.outcome.history;
-    if (this.status === 'done') await evaluation.afterTraining();
+    this.ending = endingOf(result);
+    if (this.status !== 'done') return;
+    this.deps.errors.succeeded('training');
+    await this.events.emit('model-ready', { runId: this.runId, config: this.runConfig ?? $state.snapshot(this.config) });
   }
 
   async start(datasetId: string, imageSize: number): Promise<void> {
     this.status = 'starting';
+    this.ending = '';
     this.history = [];
     this.stepLosses = [];
-    evaluation.reset();
+    void this.events.emit('run-started', undefined);
     try {
       const cfg = $state.snapshot(this.config);
       cfg.imageSize = imageSize;
+      this.runConfig = cfg;
       this.status = 'running';
-      await this.finish(await getTrainingWorker().startTraining(datasetId, cfg, this.events(), this.initialWeights || undefined));
+      await this.finish(await this.deps.worker.startTraining(datasetId, cfg, this.trainEvents(), this.initialWeights || undefined));
     } catch (e) {
       this.status = 'failed';
-      errors.report(e);
+      this.deps.errors.report('training', e);
     }
   }
 
@@ -104,50 +131,54 @@ class TrainingState {
     const run = this.interrupted;
     if (!run) return;
     this.interrupted = null;
-    this.history = (run.history as EpochRecord[]) ?? [];
+    this.history = run.history ?? [];
     this.stepLosses = [];
-    this.config = { ...(run.config as TrainConfig) };
+    this.config = { ...run.config };
+    this.runConfig = { ...run.config };
     this.status = 'running';
     try {
-      await this.finish(await getTrainingWorker().resumeTraining(run.id, this.events()));
+      await this.finish(await this.deps.worker.resumeTraining(run.id, this.trainEvents()));
     } catch (e) {
       this.status = 'failed';
-      errors.report(e);
+      this.deps.errors.report('training', e);
     }
   }
 
   async importWeights(file: File): Promise<void> {
     try {
-      const { name } = await getTrainingWorker().importWeights(file.name, new Uint8Array(await file.arrayBuffer()));
-      this.weightsNames = await getTrainingWorker().listWeights();
+      const { name } = await this.deps.worker.importWeights(file.name, new Uint8Array(await file.arrayBuffer()));
+      this.weightsNames = await this.deps.worker.listWeights();
       this.initialWeights = name;
     } catch (e) {
-      errors.report(e);
+      this.deps.errors.report('training', e);
     }
   }
 
   async exportModel(kind: 'safetensors' | 'tfjs'): Promise<void> {
+    const { save } = this.deps;
     try {
-      const out = await getTrainingWorker().exportModel();
-      if (kind === 'safetensors') saveBlob(new Blob([out.safetensors as BlobPart]), 'model.safetensors');
+      const out = await this.deps.worker.exportModel();
+      if (kind === 'safetensors') save(new Blob([out.safetensors as BlobPart]), 'model.safetensors');
       else {
-        saveBlob(new Blob([out.tfjs.modelJson], { type: 'application/json' }), 'model.json');
-        saveBlob(new Blob([out.tfjs.weightsBin as BlobPart]), 'weights.bin');
+        save(new Blob([out.tfjs.modelJson], { type: 'application/json' }), 'model.json');
+        save(new Blob([out.tfjs.weightsBin as BlobPart]), 'weights.bin');
       }
     } catch (e) {
-      errors.report(e);
+      this.deps.errors.report('training', e);
     }
   }
 
   /** Load an exported model for evaluation and CAM on the selected dataset, without training. */
   async loadModel(datasetId: string, file: File): Promise<void> {
     try {
-      await getTrainingWorker().loadTrainedModel(datasetId, file.name, new Uint8Array(await file.arrayBuffer()));
+      await this.deps.worker.loadTrainedModel(datasetId, file.name, new Uint8Array(await file.arrayBuffer()));
       this.hasModel = true;
       this.status = 'done';
-      await evaluation.afterTraining();
+      this.runConfig = null;
+      this.deps.errors.succeeded('training');
+      await this.events.emit('model-ready', { runId: this.runId, config: $state.snapshot(this.config) });
     } catch (e) {
-      errors.report(e);
+      this.deps.errors.report('training', e);
     }
   }
 
@@ -163,14 +194,14 @@ class TrainingState {
     this.presets = null;
     this.speed = 'measuring';
     try {
-      const timings = await getTrainingWorker().measureSpeed(dataset.imageSize);
+      const timings = await this.deps.worker.measureSpeed(dataset.imageSize);
       if (this.presetsKey !== key) return;
       const trainImages = Math.max(1, Math.round(dataset.imageCount * dataset.splitFractions[0]));
       this.presets = timings.length ? presetsFor(timings, dataset.imageSize, trainImages) : null;
       this.speed = timings.length ? 'ready' : 'unavailable';
     } catch (e) {
       this.speed = 'unavailable';
-      errors.report(e);
+      this.deps.errors.report('training', e);
     }
   }
 
@@ -183,19 +214,33 @@ class TrainingState {
     this.config = { ...this.config, ...p.config };
   }
 
+  /** pos_weight as typed: "auto" or a positive number (anything else leaves the config unchanged) */
+  setPosWeight(text: string): void {
+    const t = text.trim();
+    if (t === 'auto') this.config.posWeight = 'auto';
+    else if (Number(t) > 0) this.config.posWeight = Number(t);
+  }
+
   pause(): void {
-    void getTrainingWorker().pause();
+    void this.deps.worker.pause();
     this.status = 'paused';
   }
 
   resume(): void {
-    void getTrainingWorker().resume();
+    void this.deps.worker.resume();
     this.status = 'running';
   }
 
   cancel(): void {
-    void getTrainingWorker().cancel();
+    void this.deps.worker.cancel();
   }
 }
 
-export const training = new TrainingState();
+/** "Stopped early at epoch 7 …; the model is epoch 4's, the best by val AUC." — or '' for a run that ran its course. */
+export function endingOf(result: RunResult): string {
+  const o = result.outcome;
+  if (!o?.stoppedEarly) return '';
+  const last = o.history[o.history.length - 1]?.epoch;
+  const best = o.bestEpoch !== undefined && o.bestEpoch !== last ? ` The model was restored to epoch ${o.bestEpoch}, the best one.` : '';
+  return `Stopped early after epoch ${last}: no improvement for the patience set.${best}`;
+}

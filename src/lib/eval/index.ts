@@ -4,3 +4,4 @@ export * from './report';
 export * from './summary';
 export * from './cam-zip';
 export * from './explain';
+export * from './exports';

@@ -3,6 +3,7 @@
  * One logit = binary head (sigmoid, positive iff p ≥ threshold); N logits = softmax + argmax.
  */
 import {
+  bceFromLogit,
   binaryMetrics,
   multiclassMetrics,
   precisionRecallCurve,
@@ -14,7 +15,6 @@ import {
   type PrecisionRecallCurve,
   type RocCurve,
 } from '../metrics';
-import { bceFromLogit } from '../train/evaluate';
 
 export interface ScoredImage {
   id: string;
@@ -59,11 +59,14 @@ export function imageLoss(logits: number[], label: number): number {
   return -Math.log(Math.max(softmax(logits)[label], 1e-12));
 }
 
-export function setMetrics(images: ScoredImage[], threshold: number): SetMetrics | null {
-  if (images.length === 0) return null;
-  const labels = images.map((p) => p.label);
-  if (images[0].logits.length === 1) {
-    const scores = images.map((p) => sigmoid(p.logits[0]));
+/**
+ * The one logits → metrics path (one logit: sigmoid and `threshold`; N logits: softmax and argmax). The page's
+ * tables, metrics.json and, through `headlineMetrics`, a training epoch's validation summary all come from here.
+ */
+export function metricsFromLogits(labels: number[], logits: ArrayLike<number>[], threshold: number): SetMetrics | null {
+  if (logits.length === 0) return null;
+  if (logits[0].length === 1) {
+    const scores = logits.map((l) => sigmoid(l[0]));
     const binary = binaryMetrics(labels, scores, threshold);
     return {
       kind: 'binary',
@@ -76,8 +79,22 @@ export function setMetrics(images: ScoredImage[], threshold: number): SetMetrics
       ],
     };
   }
-  const k = images[0].logits.length;
-  return { kind: 'multiclass', multi: multiclassMetrics(labels, images.map((p) => softmax(p.logits)), k) };
+  const k = logits[0].length;
+  return { kind: 'multiclass', multi: multiclassMetrics(labels, logits.map((l) => softmax(l)), k) };
+}
+
+/** Accuracy, ROC AUC (macro one-vs-rest for N classes) and F1 (macro for N classes) of a set. */
+export function headlineMetrics(m: SetMetrics): { accuracy: number; auc: number; f1: number } {
+  if (m.kind === 'binary') return { accuracy: m.binary.accuracy, auc: m.binary.rocAuc, f1: m.binary.f1 };
+  return { accuracy: m.multi.accuracy, auc: m.multi.macro.rocAuc, f1: m.multi.macro.f1 };
+}
+
+export function setMetrics(images: ScoredImage[], threshold: number): SetMetrics | null {
+  return metricsFromLogits(
+    images.map((p) => p.label),
+    images.map((p) => p.logits),
+    threshold,
+  );
 }
 
 export type GalleryKind = 'false-positives' | 'false-negatives' | 'misclassified';

@@ -8,6 +8,12 @@ import { settle } from '../../../src/platform/blob-store';
 import { openStudioDb, type RunRecord } from '../../../src/platform/db';
 import { sha256Hex } from '../../../src/lib/storage/chunks';
 import { toErrorData } from '../../../src/lib/errors';
+import { RECIPE } from '../../../src/lib/train/config';
+import type { EpochRecord } from '../../../src/lib/train/trainer';
+
+const epochRecord = (epoch: number): EpochRecord => ({
+  epoch, trainLoss: 1, valLoss: 1 / epoch, valAccuracy: 0, valAuc: 0.5, valF1: 0, seconds: 1, imagesPerSecond: 1, numTensors: 0, microBatches: 1, stepLosses: [],
+});
 
 /** Deterministic, incompressible-looking bytes (xorshift), so sizes on disk are real sizes. */
 function patterned(n: number, seed: number): Uint8Array {
@@ -23,7 +29,7 @@ function patterned(n: number, seed: number): Uint8Array {
   return out;
 }
 
-const run = (id: string): RunRecord => ({ id, datasetId: 'lab', createdAt: Date.now(), status: 'running', config: { monitor: 'loss' }, history: [] });
+const run = (id: string): RunRecord => ({ id, datasetId: 'lab', createdAt: Date.now(), status: 'running', config: { ...RECIPE, monitor: 'loss' }, history: [] });
 
 /** Save a checkpoint of `weightsBytes` + `optimizerBytes` for epoch `epoch`; returns the hashes written. */
 async function save(runId: string, epoch: number, weightsBytes: number, optimizerBytes: number) {
@@ -31,7 +37,7 @@ async function save(runId: string, epoch: number, weightsBytes: number, optimize
   const optimizer = patterned(optimizerBytes, epoch * 2 + 2);
   const hashes = { weights: await sha256Hex(weights), optimizer: await sha256Hex(optimizer) };
   try {
-    await saveCheckpoint(run(runId), { epoch, weights, optimizer, optimizerStep: epoch * 10, history: [{ epoch }], monitorValue: 1 / epoch }, 'loss');
+    await saveCheckpoint(run(runId), { epoch, weights, optimizer, optimizerStep: epoch * 10, history: [epochRecord(epoch)], monitorValue: 1 / epoch }, 'loss');
     return { ok: true as const, hashes };
   } catch (e) {
     return { ok: false as const, error: toErrorData(e) };

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { DatasetState, sortDatasets } from '../../../src/state/datasets.svelte';
+import type { ImportReport } from '../../../src/platform/export';
+import type { ImportItem, LabelSource } from '../../../src/platform/import-service';
+import type { StorageInfo } from '../../../src/platform/storage';
+import { StudioError } from '../../../src/lib/errors';
+import { MemoryDatasetStore, dataset, inlinePool, quietErrors, sameThread, savedFiles } from './fakes';
+
+const report = (datasetId: string): ImportReport => ({ datasetId, name: datasetId, classes: [], imageCount: 0, byClass: {}, bySplit: { train: 0, val: 0, test: 0 }, byEncoding: {}, bySplitAndClass: { train: {}, val: {}, test: {} }, rejected: [], leakage: [], patientsInSeveralSplits: [] });
+
+/** An import worker on the in-memory store: chunks count images, finalising marks the dataset ready. */
+function setup(options: { leakage?: Array<{ a: string; b: string }>; failChunk?: boolean } = {}) {
+  const store = new MemoryDatasetStore();
+  const chunks: Array<{ start: number; count: number }> = [];
+  const imported: Array<{ paths: string[]; labels: LabelSource; size: number }> = [];
+  const finalize = async (id: string) => {
+    const record = (await store.get(id))!;
+    await store.put({ ...record, status: 'ready', imageCount: chunks.reduce((n, c) => n + c.count, 0) + imported.reduce((n, c) => n + c.paths.length, 0) });
+    return { imageCount: 0, rejectedCount: 0, mean: 0.5, std: 0.2, splitCounts: { train: 0, val: 0, test: 0 }, leakage: options.leakage ?? [] };
+  };
+  const state: { datasets?: DatasetState; cancelAfterTwo?: boolean } = {};
+  const seenProgress: string[] = [];
+  const pool = inlinePool({
+    generateDemo: async (_id: string, _size: number, _seed: number, _pos: number, start: number, count: number) => {
+      chunks.push({ start, count });
+      const p = state.datasets!.progress;
+      if (p) seenProgress.push(`${p.done}/${p.total}`);
+      // the person cancels while the second chunk runs
+      if (chunks.length === 2 && options.failChunk === undefined && state.cancelAfterTwo) state.datasets!.cancel();
+      if (options.failChunk) throw new StudioError('quota-exceeded', 'disk full');
+      return { stored: count, skipped: 0, rejected: [] };
+    },
+    importFiles: async (_id: string, size: number, _fit: string, labels: LabelSource, items: ImportItem[]) => {
+      imported.push({ paths: items.map((i) => i.path), labels, size });
+      return { stored: items.length, skipped: 0, rejected: [] };
+    },
+    finalizeDataset: finalize,
+    importReport: async (id: string) => report(id),
+    browseImages: async () => {
+      throw new StudioError('storage-closed', 'closing');
+    },
+  });
+  const storage: StorageInfo = { usageBytes: 1536, quotaBytes: 2 * 1024 ** 3, persisted: false, ephemeral: false };
+  const { errors } = quietErrors();
+  const { save, files } = savedFiles();
+  const datasets = new DatasetState({ pool, store, errors, save, callback: sameThread, storage: { info: async () => storage, requestPersistent: async () => true }, pause: async () => {} });
+  state.datasets = datasets;
+  return { datasets, store, chunks, imported, errors, files, seenProgress, state };
+}
+
+describe('DatasetState', () => {
+  it('generates the demo chunk by chunk with a progress bar, finalises it and selects it', async () => {
+    const { datasets, chunks, store, seenProgress } = setup();
+    await datasets.importDemo({ count: 20, size: 32, seed: 3 });
+    expect(seenProgress).toEqual(['0/20', '8/20', '16/20']);
+    expect(chunks).toEqual([{ start: 0, count: 8 }, { start: 8, count: 8 }, { start: 16, count: 4 }]);
+    expect(datasets.progress).toBeNull();
+    const id = 'demo-20-32px-seed3';
+    expect(store.records.get(id)).toMatchObject({ status: 'ready', imageCount: 20, splitSeed: 3 });
+    expect(datasets.selectedId).toBe(id);
+    expect(datasets.importReport?.datasetId).toBe(id);
+    expect(datasets.lastImport?.datasetId).toBe(id);
+  });
+
+  it('a cancelled import stops dispatching and is listed as importing, not finalised', async () => {
+    const { datasets, chunks, state } = setup();
+    state.cancelAfterTwo = true;
+    await datasets.importDemo({ count: 40, size: 32, seed: 1 });
+    expect(chunks.length).toBe(2);
+    expect(datasets.list.map((d) => d.status)).toEqual(['importing']);
+    expect(datasets.selectedId).toBeNull();
+  });
+
+  it("a failed chunk lands in the errors with its code; the next finished import clears it", async () => {
+    const failing = setup({ failChunk: true });
+    await failing.datasets.importDemo({ count: 8 });
+    expect(failing.errors.current).toMatchObject({ code: 'quota-exceeded', origin: 'import' });
+    const { datasets, errors } = setup();
+    errors.report('import', new StudioError('not-dicom', 'x'));
+    await datasets.importDemo({ count: 8, size: 32 });
+    expect(errors.current).toBeNull();
+  });
+
+  it('imports a picked folder with labels from its CSV and the split spec; storage is refreshed', async () => {
+    const { datasets, imported, store } = setup();
+    const file = (text: string) => new File([text], 'f');
+    const picked = {
+      name: 'rsna',
+      files: [
+        { path: 'labels.csv', file: file('patientId,x,y,width,height,Target\na,1,1,2,2,1\nb,,,,,0\n') },
+        { path: 'a.dcm', file: file('') },
+        { path: 'b.dcm', file: file('') },
+      ],
+    };
+    await datasets.importFrom(async () => picked, { size: 64, splitSpec: '70/15/15', seed: 9 });
+    expect(imported).toHaveLength(1);
+    expect(imported[0].paths).toEqual(['a.dcm', 'b.dcm']);
+    expect(imported[0].size).toBe(64);
+    expect(imported[0].labels.classes).toEqual(['normal', 'pneumonia']);
+    expect(store.records.get('folder-rsna-64px')).toMatchObject({ status: 'ready', splitSeed: 9, splitFractions: [0.7, 0.15, 0.15] });
+    expect(datasets.storageUsage).toEqual({ used: '1.5 KB', quota: '2.0 GB' });
+  });
+
+  it('a bad split spec or an empty folder is reported and imports nothing', async () => {
+    const { datasets, imported, errors } = setup();
+    await datasets.importFrom(async () => ({ name: 'x', files: [{ path: 'a.dcm', file: new File([], 'a') }] }), { size: 32, splitSpec: '80/30', seed: 1 });
+    expect(errors.current?.origin).toBe('import');
+    expect(errors.current?.code).toBe('bad-config');
+    await datasets.importFrom(async () => ({ name: 'empty', files: [] }), { size: 32, splitSpec: '80/10/10', seed: 1 });
+    expect(errors.current?.code).toBe('empty-dataset');
+    await datasets.importFrom(async () => null, { size: 32, splitSpec: '80/10/10', seed: 1 });
+    expect(imported).toEqual([]);
+  });
+
+  it('delete removes the dataset and its report and refreshes the list', async () => {
+    const { datasets, store } = setup();
+    await store.put(dataset('a', { createdAt: 1 }));
+    await store.put(dataset('b', { createdAt: 2 }));
+    await datasets.refresh();
+    expect(datasets.list.map((d) => d.id)).toEqual(['b', 'a']);
+    await datasets.loadReport('b');
+    await datasets.remove('b');
+    expect(datasets.list.map((d) => d.id)).toEqual(['a']);
+    expect(datasets.importReport).toBeNull();
+    expect(datasets.selectedId).toBe('a');
+  });
+
+  it('reads the list once more when the first read fails', async () => {
+    const { datasets, store } = setup();
+    await store.put(dataset('a'));
+    store.failingLists = 1;
+    await datasets.refresh();
+    expect(datasets.list.map((d) => d.id)).toEqual(['a']);
+  });
+
+  it('renames (trimmed, never to nothing) and re-splits with new settings', async () => {
+    const { datasets, store } = setup();
+    await store.put(dataset('a'));
+    await datasets.rename('a', '  chest  ');
+    await datasets.rename('a', '   ');
+    expect(store.records.get('a')?.name).toBe('chest');
+    await datasets.resplit('a', { splitSpec: '60/20/20', seed: 4 });
+    expect(store.records.get('a')).toMatchObject({ splitFractions: [0.6, 0.2, 0.2], splitSeed: 4 });
+  });
+
+  it('a failed browse is reported and gives no page', async () => {
+    const { datasets, errors } = setup();
+    expect(await datasets.browse('a', {}, 0, 48)).toBeNull();
+    expect(errors.current).toMatchObject({ code: 'storage-closed', origin: 'import' });
+  });
+
+  it('newest first', () => {
+    expect(sortDatasets([dataset('a', { createdAt: 1 }), dataset('c', { createdAt: 3 }), dataset('b', { createdAt: 2 })]).map((d) => d.id)).toEqual(['c', 'b', 'a']);
+  });
+});
