@@ -109,6 +109,24 @@ export async function openStudio(url: string, opts: OpenOptions = {}): Promise<S
       /* longtask unsupported: the array stays empty and tests say so */
     }
   });
+  // What the main thread reads (IndexedDB stores, files): image bytes belong in the workers.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __mainThreadReads: string[] };
+    w.__mainThreadReads = [];
+    const wrap = (proto: object, op: string, name: (self: unknown) => string) => {
+      const p = proto as Record<string, (...a: unknown[]) => unknown>;
+      const original = p[op];
+      p[op] = function (this: unknown, ...args: unknown[]) {
+        w.__mainThreadReads.push(name(this));
+        return original.apply(this, args);
+      };
+    };
+    for (const op of ['get', 'getAll', 'openCursor']) {
+      wrap(IDBObjectStore.prototype, op, (s) => `indexedDB ${(s as IDBObjectStore).name}.${op}`);
+      wrap(IDBIndex.prototype, op, (s) => `indexedDB ${(s as IDBIndex).objectStore.name}.${op}`);
+    }
+    wrap(Blob.prototype, 'arrayBuffer', (s) => `file ${s instanceof File ? s.name : 'blob'} (${(s as Blob).size} B)`);
+  });
   await page.goto(url);
   return {
     browser,

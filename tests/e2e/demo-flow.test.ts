@@ -3,8 +3,10 @@
  * on WebGPU → metrics → CAM. Tiny configuration (SwiftShader is a CPU emulation).
  * DEMO_KERNELS=stock runs it on tfjs's stock WebGPU kernels instead of the studio's.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { foreignRequests, longTasks, openStudio, servePreview, type Served, type Session } from '../support/browser';
+import { parseCsv } from '../../src/lib/dataset/csv';
+import { foreignRequests, longTasks, mainThreadImageReads, openStudio, servePreview, type Served, type Session } from '../support/browser';
 
 const DEMO_COUNT = 64;
 
@@ -71,9 +73,6 @@ describe('demo end to end', () => {
     const accuracy = await page.textContent('[data-testid="metric-accuracy"]');
     const auc = await page.textContent('[data-testid="metric-auc"]');
     console.log(`validation accuracy ${accuracy}, AUC ${auc}`);
-    expect(Number(accuracy)).toBeGreaterThanOrEqual(0);
-    expect(Number.isFinite(Number(accuracy))).toBe(true);
-    expect(Number.isFinite(Number(auc))).toBe(true);
 
     await page.waitForSelector('[data-testid="cam-canvas"]:not([data-drawn-for=""])', { timeout: 60_000 });
     const camSpread = await page.evaluate(() => {
@@ -91,14 +90,25 @@ describe('demo end to end', () => {
     expect(camSpread).toBeGreaterThan(30);
 
     // every export, so the no-remote-requests check below covers them too
+    const downloaded: Record<string, string> = {};
     for (const id of ['export-zip', 'export-model', 'export-predictions', 'export-metrics', 'report-csv']) {
       const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click(`[data-testid="${id}"]`)]);
       expect((await download.failure()) ?? 'ok', id).toBe('ok');
+      downloaded[id] = await readFile((await download.path())!, 'utf8');
     }
+    // the accuracy shown is the share of validation rows whose prediction is their label in the exported predictions
+    const [header, ...rows] = parseCsv(downloaded['export-predictions']);
+    const col = (name: string) => header.indexOf(name);
+    const val = rows.filter((r) => r[col('split')] === 'val');
+    expect(val.length).toBeGreaterThan(0);
+    const correct = val.filter((r) => r[col('predicted')] === r[col('label')]).length;
+    expect(Number(accuracy)).toBeCloseTo(correct / val.length, 2); // shown with 3 decimals
+    expect(Number(auc)).toBeGreaterThanOrEqual(0);
+    expect(Number(auc)).toBeLessThanOrEqual(1);
 
     const tasks = await longTasks(page);
-    console.log(`main-thread long tasks: ${tasks.length}, longest ${Math.max(0, ...tasks).toFixed(0)} ms`);
-    expect(Math.max(0, ...tasks)).toBeLessThanOrEqual(200);
+    console.log(`main-thread long tasks: ${tasks.length}, longest ${Math.max(0, ...tasks).toFixed(0)} ms`); // measured: npm run bench:responsive
+    expect(await mainThreadImageReads(page)).toEqual([]);
     await page.screenshot({ path: '/tmp/cxr-studio-e2e.png', fullPage: true });
     expect(s.consoleErrors).toEqual([]);
     expect(foreignRequests(s.requests, served.url.replace(/\/$/, ''))).toEqual([]);

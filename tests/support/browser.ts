@@ -19,3 +19,13 @@ export function foreignRequests(requests: string[], origin: string): string[] {
 export async function longTasks(page: Page): Promise<number[]> {
   return page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.slice());
 }
+
+/**
+ * Image bytes the page's main thread read: the stores that hold pixels and checkpoint chunks, and any file other
+ * than a label CSV. Decoding and storage work belong in the workers; unlike a long-task bound, a read here is
+ * a cause that machine load cannot produce.
+ */
+export async function mainThreadImageReads(page: Page): Promise<string[]> {
+  const reads = await page.evaluate(() => (window as unknown as { __mainThreadReads: string[] }).__mainThreadReads.slice());
+  return reads.filter((r) => /^indexedDB (pixels|blobs)\./.test(r) || (r.startsWith('file ') && !/\.csv \(\d+ B\)$/i.test(r)));
+}
