@@ -18,6 +18,8 @@ export interface BackendInfo {
   maxBufferBytes?: number;
   /** WebGPU only: the studio's own kernels or tfjs's stock ones (src/platform/studio-kernels) */
   kernels?: 'studio' | 'stock';
+  /** set when the bundled tfjs is not the pinned version: what is off because of it */
+  tfjsProblem?: string;
 }
 
 /** The adapter tfjs opened its device on (no second requestAdapter: that one may differ). */

@@ -18,6 +18,7 @@ import { session as trainingSession } from './training-service';
 import type { TrainingSession } from './training-session';
 import { readingSession } from './session-guard';
 import { datasetVersion, openStoredDataset, readDatasetRecord, readPixelRecords, type StoredDataset } from './dataset-source';
+import { transfer } from 'comlink';
 
 export type { CamMethod, Explanation } from '../lib/eval';
 
@@ -156,10 +157,11 @@ class ExplainService {
     const { dataset } = this.session();
     const explained = await this.explainImages(imageIds, method);
     const pathOf = (id: string) => metaById(dataset.metas).get(id)?.sourcePath ?? this.externals.find(id)?.meta.sourcePath ?? id;
-    return camZip(
+    const zip = camZip(
       explained.map((e) => ({ name: `${pathOf(e.imageId)}.${method}`, size: e.size, pixels: e.pixels, heat: e.heat })),
       opacity,
     );
+    return transfer(zip, [zip.buffer as ArrayBuffer]);
   }
 
   /** What the report needs about the session's model and training dataset. */

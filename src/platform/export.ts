@@ -13,6 +13,7 @@ import { describeTransferSyntax } from '../lib/dicom';
 import type { Split } from '../lib/dataset/splits';
 import { newSalt, pseudonym } from '../lib/dataset/pseudonym';
 import { openStudioDb, type DatasetRecord, type ImageRecord, type RejectionRecord } from './db';
+import { transfer } from 'comlink';
 
 /** Called after each batch with (done, total); resolve false to cancel. */
 export type ExportProgress = (done: number, total: number) => Promise<boolean> | boolean;
@@ -297,10 +298,9 @@ export async function browseImages(datasetId: string, filter: BrowseFilter, offs
   const tx = db.transaction('pixels', 'readonly');
   const pixels = await Promise.all(page.map((m) => tx.store.get(m.id)));
   await tx.done;
-  return {
-    total: metas.length,
-    items: page.map((m, i) => ({ id: m.id, sourcePath: m.sourcePath, label: m.label, split: m.split, pixels: pixels[i]?.pixels ?? new Uint8Array(0) })),
-  };
+  const items = page.map((m, i) => ({ id: m.id, sourcePath: m.sourcePath, label: m.label, split: m.split, pixels: pixels[i]?.pixels ?? new Uint8Array(0) }));
+  // each image's pixels were just read into their own buffer: moved to the page, not copied
+  return transfer({ total: metas.length, items }, items.map((t) => t.pixels.buffer as ArrayBuffer));
 }
 
 /** One image with its metadata (text elements) and pixels, for the viewer. */

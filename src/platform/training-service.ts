@@ -23,8 +23,10 @@ import { loadEpochCheckpoint, loadNewestCheckpoint, saveCheckpoint } from './che
 import { loadWeights, storeWeights } from './weights-store';
 import { measureStepTimes } from './step-timing';
 import type { StepTiming } from '../lib/train/presets';
+import { transfer } from 'comlink';
 import { SessionHolder, TrainingSession } from './training-session';
 import { GpuProblems, type GpuProblemListener } from './gpu-problems';
+import { bundledTfjsVersions, tfjsVersionProblem } from '../lib/tfjs-internals';
 
 export interface TrainEvents {
   onStep(p: StepProgress): void;
@@ -82,6 +84,8 @@ class TrainingService {
   async init(order: BackendName[] = ['webgpu', 'webgl', 'cpu'], kernels: KernelChoice = 'studio', onGpuProblem?: GpuProblemListener): Promise<BackendInfo> {
     if (!this.backend) {
       this.backend = await initBackend(order);
+      const problem = tfjsVersionProblem(bundledTfjsVersions());
+      if (problem) this.backend.tfjsProblem = problem;
       if (this.backend.name === 'webgpu') {
         this.backend.kernels = useKernels(kernels);
         this.gpu.watch();
@@ -232,7 +236,9 @@ class TrainingService {
     if (!session) throw new StudioError('internal', 'No model in this session: train, resume or load one first.');
     const { model, dataset } = session;
     const sd = await exportStateDict(model);
-    return { safetensors: writeSafetensors(sd), tfjs: toTfjsWeights(sd, { ...model.config, mean: dataset.mean, std: dataset.std }) };
+    const exported = { safetensors: writeSafetensors(sd), tfjs: toTfjsWeights(sd, { ...model.config, mean: dataset.mean, std: dataset.std }) };
+    // moved to the page, not copied (full width: two ~45 MB buffers)
+    return transfer(exported, [exported.safetensors.buffer as ArrayBuffer, exported.tfjs.weightsBin.buffer as ArrayBuffer]);
   }
 
   /**

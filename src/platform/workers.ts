@@ -1,5 +1,6 @@
 /** The studio's workers: a pool for import, one dedicated worker for training. */
 import { wrap, type Remote } from 'comlink';
+import { bytesTransferred } from './bytes-transferred';
 import './comlink-errors';
 import { WorkerPool } from './worker-pool';
 import type { ImportApi } from '../../workers/import.worker';
@@ -17,8 +18,8 @@ export function getImportPool(): WorkerPool<ImportApi> {
 }
 
 export function getTrainingWorker(): Remote<TrainingApi> {
-  training ??= wrap<TrainingApi>(
-    new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'training' }),
+  training ??= bytesTransferred(
+    wrap<TrainingApi>(new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'training' })),
   );
   return training;
 }

@@ -66,6 +66,7 @@ export class TrainingState {
       const onGpuProblem = this.deps.callback((problem: StudioErrorData) => errors.report('gpu', problem));
       const info = await worker.init(['webgpu', 'webgl', 'cpu'], kernels, onGpuProblem);
       this.backend = info;
+      if (info.tfjsProblem) errors.warn(info.tfjsProblem);
       if (info.software) {
         this.config = { ...this.config, ...SMALL_MACHINE };
         errors.warn(

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { TrainingState, latestInterrupted } from '../../../src/state/training.svelte';
+import { tfjsVersionProblem } from '../../../src/lib/tfjs-internals/version';
 import { EvaluationState } from '../../../src/state/evaluation.svelte';
 import type { TrainEvents, RunResult } from '../../../src/platform/training-service';
 import type { RunRecord } from '../../../src/platform/db';
@@ -172,5 +173,16 @@ describe('endingOf', () => {
       'Stopped early after epoch 4: no improvement for the patience set. The model was restored to epoch 2, the best one.',
     );
     expect(endingOf({ runId: 'r', outcome: { history, stoppedEarly: true, cancelled: false, bestEpoch: 4 } } as RunResult)).toBe('Stopped early after epoch 4: no improvement for the patience set.');
+  });
+});
+
+describe('tfjs version at start', () => {
+  it('a bundled tfjs other than the pinned one is said in the page', async () => {
+    const problem = tfjsVersionProblem({ 'tfjs-core': '4.23.0' })!;
+    const worker = trainingWorker({ init: () => ({ name: 'webgpu', adapter: 'nvidia', software: false, tfjsProblem: problem }), listWeights: () => [] });
+    const { errors } = quietErrors();
+    const training = new TrainingState({ worker, runs: runStore([]), errors, save: savedFiles().save, callback: sameThread });
+    await training.initBackend();
+    expect(errors.warnings).toEqual([problem]);
   });
 });
