@@ -4,7 +4,7 @@
  * whether or not a run is training. One instance per worker; lib/tfjs-internals/device hooks the device.
  */
 import { StudioError, toErrorData, type StudioErrorData } from '../lib/errors';
-import { watchGpuDevice, type GpuDeviceLike, type GpuDeviceProblem } from '../lib/tfjs-internals';
+import { watchGpuDevice, webGpuInternals, type GpuDeviceLike, type GpuDeviceProblem } from '../lib/tfjs-internals';
 
 export type GpuProblemListener = (error: StudioErrorData) => void;
 
@@ -17,9 +17,25 @@ export class GpuProblems {
   /** `training()` tells whether a run is in progress, which decides what the message advises. */
   constructor(private readonly training: () => boolean) {}
 
+  private watched: GpuDeviceLike | undefined;
+
   /** Hooks the device (the active WebGPU backend's unless given); false off WebGPU. */
-  watch(device?: GpuDeviceLike): boolean {
-    return watchGpuDevice((p) => this.onProblem(p), device);
+  watch(device: GpuDeviceLike | undefined = webGpuInternals()?.device): boolean {
+    if (!watchGpuDevice((p) => this.onProblem(p), device)) return false;
+    this.watched = device;
+    return true;
+  }
+
+  /**
+   * Whether the device is lost, waiting up to `ms` for its loss to be told: an op on a lost device can fail
+   * (and a run end) before device.lost resolves.
+   */
+  async lostSoon(ms = 5000): Promise<boolean> {
+    if (this.lost || !this.watched) return this.lost;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.watched.lost, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+    return this.lost;
   }
 
   /** Calls `listener` with every problem from now on, and at once with the loss if the device is already lost. */

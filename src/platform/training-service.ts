@@ -76,6 +76,8 @@ class TrainingService {
   private backend: BackendInfo | undefined;
   readonly sessions = new SessionHolder();
   private readonly gpu = new GpuProblems(() => this.isTraining());
+  /** runs asked for and not yet returned (the session counts as training only once its run starts) */
+  private preparing = 0;
 
   /**
    * Opens the backend once. `onGpuProblem` (a comlink proxy from the page) hears of GPU device loss and
@@ -131,8 +133,9 @@ class TrainingService {
       await db.put('runs', run);
       return { runId: run.id, outcome };
     } catch (e) {
-      // after a device loss the run stays 'running' so that a reload offers to resume it
-      if (this.gpu.lost) return { runId: run.id, error: toErrorData(this.gpu.lostError()) };
+      // after a device loss the run stays 'running' so that a reload offers to resume it; the failing op
+      // can reject before device.lost resolves, hence the short wait
+      if (await this.gpu.lostSoon()) return { runId: run.id, error: toErrorData(this.gpu.lostError()) };
       run.status = 'failed';
       await db.put('runs', run).catch(() => undefined);
       return { runId: run.id, error: toErrorData(e) };
@@ -155,7 +158,25 @@ class TrainingService {
     return (await openStudioDb()).getAllKeys('weights');
   }
 
-  async startTraining(datasetId: string, config: TrainConfig, events: TrainEvents, weightsName?: string): Promise<RunResult> {
+  startTraining(datasetId: string, config: TrainConfig, events: TrainEvents, weightsName?: string): Promise<RunResult> {
+    return this.preparingRun(() => this.newRun(datasetId, config, events, weightsName));
+  }
+
+  resumeTraining(runId: string, events: TrainEvents, extraEpochs = 0): Promise<RunResult> {
+    return this.preparingRun(() => this.continueRun(runId, events, extraEpochs));
+  }
+
+  /** From the call on, the worker counts as training (the page already shows the run as running). */
+  private async preparingRun(start: () => Promise<RunResult>): Promise<RunResult> {
+    this.preparing++;
+    try {
+      return await start();
+    } finally {
+      this.preparing--;
+    }
+  }
+
+  private async newRun(datasetId: string, config: TrainConfig, events: TrainEvents, weightsName?: string): Promise<RunResult> {
     await this.init();
     const cfg = validateConfig(config);
     const next = await openStoredDataset(datasetId);
@@ -182,7 +203,7 @@ class TrainingService {
   }
 
   /** Continue an interrupted run (or add epochs to a finished one) from its newest checkpoint. */
-  async resumeTraining(runId: string, events: TrainEvents, extraEpochs = 0): Promise<RunResult> {
+  private async continueRun(runId: string, events: TrainEvents, extraEpochs: number): Promise<RunResult> {
     await this.init();
     const db = await openStudioDb();
     const run = await db.get('runs', runId);
@@ -217,7 +238,7 @@ class TrainingService {
   }
 
   isTraining(): boolean {
-    return this.sessions.peek()?.training ?? false;
+    return this.preparing > 0 || (this.sessions.peek()?.training ?? false);
   }
 
   /**

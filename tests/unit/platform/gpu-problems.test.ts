@@ -83,6 +83,17 @@ describe('GpuProblems', () => {
     expect(heard).toHaveLength(2);
   });
 
+  it('lostSoon waits for a loss that is told after the failure it caused, and gives up after its wait', async () => {
+    const gpu = new GpuProblems(() => true);
+    const fake = fakeDevice();
+    gpu.watch(fake.device);
+    expect(await gpu.lostSoon(10)).toBe(false);
+    const asked = gpu.lostSoon(5000);
+    fake.device.destroy();
+    expect(await asked).toBe(true);
+    expect(gpu.lostError().message).toContain('Resume interrupted run');
+  });
+
   it('off WebGPU there is no device to watch', () => {
     expect(new GpuProblems(() => false).watch(undefined)).toBe(false);
   });
