@@ -7,6 +7,7 @@ import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openStudio, servePreview, type Served, type Session } from '../support/browser';
 import { UI, sel } from '../../src/cli/ui';
+import { importDemo, setTraining, waitForBackend } from '../support/studio-fixture';
 
 /** Destroys the WebGPU device in the worker that holds one; false when none does. */
 async function destroyGpuDevice(page: Page): Promise<boolean> {
@@ -23,9 +24,9 @@ async function destroyGpuDevice(page: Page): Promise<boolean> {
 }
 
 async function errorBanners(page: Page) {
-  await page.waitForSelector('[data-testid="error"]', { timeout: 120_000 });
+  await page.waitForSelector(sel(UI.error), { timeout: 120_000 });
   await page.waitForTimeout(1000); // a second report (e.g. the failed run's) would show by now
-  return page.locator('[data-testid="error"]').evaluateAll((els) => els.map((e) => ({ code: e.getAttribute('data-code'), text: e.textContent ?? '' })));
+  return page.locator(sel(UI.error)).evaluateAll((els) => els.map((e) => ({ code: e.getAttribute('data-code'), text: e.textContent ?? '' })));
 }
 
 describe('GPU device loss', () => {
@@ -46,8 +47,8 @@ describe('GPU device loss', () => {
   it('while idle: one message in the page that says to reload', async () => {
     s = await openStudio(served.url);
     const { page } = s;
-    await page.waitForSelector('[data-testid="backend"][data-backend="webgpu"]', { timeout: 120_000 });
-    expect(await page.locator('[data-testid="error"]').count()).toBe(0);
+    await waitForBackend(page, 'webgpu');
+    expect(await page.locator(sel(UI.error)).count()).toBe(0);
     expect(await destroyGpuDevice(page)).toBe(true);
     const banners = await errorBanners(page);
     expect(banners).toHaveLength(1);
@@ -59,21 +60,17 @@ describe('GPU device loss', () => {
   it('while training: one message, the run can be resumed after a reload', async () => {
     s = await openStudio(served.url);
     const { page } = s;
-    await page.waitForSelector('[data-testid="backend"][data-backend="webgpu"]', { timeout: 120_000 });
-    await page.fill('[data-testid="demo-count"]', '16');
-    await page.click('[data-testid="try-demo"]');
-    await page.waitForSelector('[data-testid="dataset-row"][data-status="ready"]', { timeout: 300_000 });
-    await page.fill(sel(UI.epochs), '20');
-    await page.fill(sel(UI.batch), '4');
-    await page.fill(sel(UI.width), '0.125');
+    await waitForBackend(page, 'webgpu');
+    await importDemo(page, 16);
+    await setTraining(page, { epochs: 20, batch: 4, width: 0.125 });
     await page.click(sel(UI.train));
-    await page.waitForSelector(`${sel(UI.status)}[data-status="running"]`, { timeout: 300_000 });
+    await page.waitForSelector(sel(UI.progress), { timeout: 300_000 }); // a step has run: the loss hits a run in progress
     expect(await destroyGpuDevice(page)).toBe(true);
     const banners = await errorBanners(page);
     expect(banners).toHaveLength(1);
     expect(banners[0].code).toBe('device-lost');
     expect(banners[0].text).toContain('Resume interrupted run');
     await page.waitForFunction((s) => document.querySelector(s)?.getAttribute('data-status') !== 'running', sel(UI.status), { timeout: 300_000 });
-    expect(await page.locator('[data-testid="error"]').count()).toBe(1);
+    expect(await page.locator(sel(UI.error)).count()).toBe(1);
   });
 });

@@ -6,30 +6,22 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { encode as encodePng } from 'fast-png';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateDemoImage } from '../../src/lib/demo';
-import { openStudio, servePreview, sharedData, type Served, type Session } from '../support/browser';
+import { fill, sel, UI } from '../../src/cli/ui';
+import { sharedData } from '../support/browser';
+import { errorTexts, importDemo, setTraining, studioFixture, trainToEnd, waitForBackend } from '../support/studio-fixture';
 
 const SIZE = 64;
 const dicomFile = path.join(sharedData, 'cxr-dicom/PNEUMONIA');
 
 describe('single-image inference', () => {
-  let served: Served;
-  let s: Session;
-
-  beforeAll(async () => {
-    served = await servePreview();
-    s = await openStudio(served.url);
-  });
-  afterAll(async () => {
-    await s?.close();
-    await served?.stop();
-  });
+  const studio = studioFixture();
 
   /** Colour spread of the CAM canvas at opacity 1, i.e. of turbo(heat) alone: 0 for a uniform map. */
   async function heatSpread(): Promise<number> {
-    return s.page.evaluate(() => {
-      const c = document.querySelector<HTMLCanvasElement>('[data-testid="infer-cam"]')!;
+    return studio.page.evaluate((canvas) => {
+      const c = document.querySelector<HTMLCanvasElement>(canvas)!;
       const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
       let min = 255;
       let max = 0;
@@ -38,37 +30,31 @@ describe('single-image inference', () => {
         max = Math.max(max, d[i + 2]);
       }
       return max - min;
-    });
+    }, sel(UI.inferCam));
   }
 
   async function infer(name: string, mimeType: string, buffer: Buffer): Promise<{ probability: number; spread: number }> {
-    const { page } = s;
-    await page.setInputFiles('[data-testid="infer-input"]', { name, mimeType, buffer });
-    await page.waitForSelector(`[data-testid="infer-cam"][data-drawn-for="${name}"], [data-testid="error"]`, { timeout: 180_000 });
-    expect(await page.locator('[data-testid="error"]').allTextContents(), name).toEqual([]);
-    const probability = Number(await page.textContent('[data-testid="infer-probability"]'));
+    const { page } = studio;
+    await page.setInputFiles(sel(UI.inferInput), { name, mimeType, buffer });
+    await page.waitForSelector(`${sel(UI.inferCam)}[data-drawn-for="${name}"], ${sel(UI.error)}`, { timeout: 180_000 });
+    expect(await errorTexts(page), name).toEqual([]);
+    const probability = Number(await page.textContent(sel(UI.inferProbability)));
     const spread = await heatSpread();
-    console.log(`${name}: probability ${probability}, class ${await page.textContent('[data-testid="infer-class"]')}, heat colour spread ${spread}`);
+    console.log(`${name}: probability ${probability}, class ${await page.textContent(sel(UI.inferClass))}, heat colour spread ${spread}`);
     return { probability, spread };
   }
 
   it('a PNG (and a DICOM) outside the dataset gets a probability and a non-blank CAM', async () => {
-    const { page } = s;
-    await page.waitForSelector('[data-testid="backend"][data-backend]:not([data-backend=""])', { timeout: 120_000 });
-    await page.fill('[data-testid="import-size"]', String(SIZE));
-    await page.locator('[data-testid="import-size"]').dispatchEvent('change');
-    await page.fill('[data-testid="demo-count"]', '48');
-    await page.click('[data-testid="try-demo"]');
-    await page.waitForSelector('[data-testid="dataset-row"][data-status="ready"]', { timeout: 300_000 });
-    await page.fill('[data-testid="cfg-epochs"]', '2');
-    await page.fill('[data-testid="cfg-batch"]', '16');
-    await page.fill('[data-testid="cfg-width"]', '0.125');
-    await page.click('[data-testid="train"]');
-    await page.waitForSelector('[data-testid="train-status"][data-status="done"], [data-testid="train-status"][data-status="failed"]', { timeout: 800_000 });
-    expect(await page.locator('[data-testid="error"]').allTextContents()).toEqual([]);
-    await page.waitForSelector('[data-testid="infer-input"]');
+    const { page, session: s } = studio;
+    await waitForBackend(page);
+    await fill(page, UI.importSize, SIZE, 'for the stored size');
+    await importDemo(page, 48);
+    await setTraining(page, { epochs: 2, batch: 16, width: 0.125 });
+    await trainToEnd(page, 800_000);
+    expect(await errorTexts(page)).toEqual([]);
+    await page.waitForSelector(sel(UI.inferInput));
     // opacity 1: the canvas shows the heat colours only
-    await page.locator('[data-testid="cam-opacity"]').evaluate((el: HTMLInputElement) => {
+    await page.locator(sel(UI.camOpacity)).evaluate((el: HTMLInputElement) => {
       el.value = '1';
       el.dispatchEvent(new Event('input', { bubbles: true }));
     });

@@ -18,9 +18,10 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStudio, servePreview, type Served, type Session } from '../support/browser';
+import { describe, expect, it } from 'vitest';
 import { chromiumArgsFor } from '../../src/cli/session';
+import { fill, sel, UI } from '../../src/cli/ui';
+import { errorTexts, importDemo, setTraining, studioFixture, trainToEnd, waitForBackend } from '../support/studio-fixture';
 import type { BackendChoice } from '../../src/cli/options';
 
 const env = (name: string, fallback: number) => Number(process.env[`EVAL_POINTING_${name}`] ?? fallback);
@@ -36,68 +37,49 @@ const enabled = process.env.EVAL_POINTING === '1';
 if (!enabled) console.warn('skipping the demo pointing game: set EVAL_POINTING=1 (about 40 minutes on a software adapter)');
 
 describe.skipIf(!enabled)('demo pointing game', () => {
-  let served: Served;
-  let s: Session;
-
-  beforeAll(async () => {
-    served = await servePreview();
-    s = await openStudio(served.url, { args: chromiumArgsFor(BACKEND) });
-  });
-  afterAll(async () => {
-    await s?.close();
-    await served?.stop();
-  });
+  const studio = studioFixture({ args: chromiumArgsFor(BACKEND) });
 
   it(`CAM peaks hit the planted lesion in ≥ 80% of positive held-out images (${JSON.stringify(CFG)})`, async () => {
-    const { page } = s;
+    const { page } = studio;
     const t0 = performance.now();
-    await page.waitForSelector('[data-testid="backend"][data-backend]:not([data-backend=""])', { timeout: 120_000 });
-    expect(await page.getAttribute('[data-testid="backend"]', 'data-backend')).toBe(BACKEND);
-    await page.fill('[data-testid="import-size"]', String(CFG.size));
-    await page.locator('[data-testid="import-size"]').dispatchEvent('change');
-    await page.fill('[data-testid="demo-count"]', String(CFG.count));
-    await page.click('[data-testid="try-demo"]');
-    await page.waitForSelector('[data-testid="dataset-row"][data-status="ready"]', { timeout: 300_000 });
+    expect(await waitForBackend(page)).toBe(BACKEND);
+    await fill(page, UI.importSize, CFG.size, 'for the stored size');
+    await importDemo(page, CFG.count);
     const tImport = performance.now();
 
-    await page.fill('[data-testid="cfg-epochs"]', String(CFG.epochs));
-    await page.fill('[data-testid="cfg-batch"]', String(CFG.batch));
-    await page.fill('[data-testid="cfg-width"]', String(CFG.width));
-    await page.fill('[data-testid="cfg-lr"]', String(CFG.lr));
     // no augmentation by default: a random resized crop can cut the planted lesion out of a positive image
-    await page.locator('[data-testid="cfg-augment"]').setChecked(CFG.augment);
-    await page.check('[data-testid="teacher-toggle"]');
-    await page.click('[data-testid="train"]');
+    await setTraining(page, { epochs: CFG.epochs, batch: CFG.batch, width: CFG.width, lr: CFG.lr, augment: CFG.augment });
+    await page.check(sel(UI.teacherToggle));
     const progress = setInterval(() => {
-      void page.textContent('[data-testid="train-progress"]', { timeout: 1000 }).then(
+      void page.textContent(sel(UI.progress), { timeout: 1000 }).then(
         (t) => console.log(`${((performance.now() - t0) / 1000).toFixed(0)} s: ${t?.trim().replace(/\s+/g, ' ')}`),
         () => undefined,
       );
     }, 30_000);
-    await page.waitForSelector('[data-testid="train-status"][data-status="done"], [data-testid="train-status"][data-status="failed"]', { timeout: TRAIN_MS });
+    await trainToEnd(page, TRAIN_MS);
     clearInterval(progress);
-    expect(await page.locator('[data-testid="error"]').allTextContents()).toEqual([]);
+    expect(await errorTexts(page)).toEqual([]);
     const tTrain = performance.now();
 
-    const game = page.locator('[data-testid="pointing-game"]');
+    const game = page.locator(sel(UI.pointingGame));
     await game.waitFor({ timeout: 120_000 });
     const accuracy = Number(await game.getAttribute('data-accuracy'));
     const total = Number(await game.getAttribute('data-total'));
-    const auc = await page.textContent('[data-testid="metric-auc"]');
-    const history = await page.locator('[data-testid="history-row"]').evaluateAll((rows) => rows.map((r) => r.textContent?.trim().replace(/\s+/g, ' ')));
+    const auc = await page.textContent(sel(UI.metricAuc));
+    const history = await page.locator(sel(UI.historyRow)).evaluateAll((rows) => rows.map((r) => r.textContent?.trim().replace(/\s+/g, ' ')));
     console.log(`history:\n  ${history.join('\n  ')}`);
     console.log(
       `pointing game ${accuracy.toFixed(3)} over ${total} positive val+test images; val AUC ${auc}; ` +
         `import ${((tImport - t0) / 1000).toFixed(0)} s, training ${((tTrain - tImport) / 1000).toFixed(0)} s, pointing ${((performance.now() - tTrain) / 1000).toFixed(0)} s`,
     );
     // teacher mode followed the training: its maps were refreshed after the epochs (one refresh at a time)
-    const teacherEpochs = Number(await page.getAttribute('[data-testid="teacher-status"]', 'data-epoch'));
+    const teacherEpochs = Number(await page.getAttribute(sel(UI.teacherStatus), 'data-epoch'));
     console.log(`teacher mode refreshed ${teacherEpochs} times over ${CFG.epochs} epochs`);
     expect(teacherEpochs).toBeGreaterThanOrEqual(Math.min(2, CFG.epochs));
-    expect(await page.getAttribute('[data-testid="teacher-cam"]', 'data-drawn-for')).not.toBe('');
+    expect(await page.getAttribute(sel(UI.teacherCam), 'data-drawn-for')).not.toBe('');
 
     // predictions.csv covers the scored val and test images
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-predictions"]')]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(sel(UI.exportPredictions))]);
     const csv = await readFile((await download.path())!, 'utf8');
     const rows = csv.trimEnd().split('\r\n');
     expect(rows[0]).toBe('file,patient,split,label,logit,probability,predicted');
@@ -107,9 +89,9 @@ describe.skipIf(!enabled)('demo pointing game', () => {
     const saveDir = process.env.EVAL_POINTING_SAVE;
     if (saveDir) {
       await mkdir(saveDir, { recursive: true });
-      const [model] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-model"]')]);
+      const [model] = await Promise.all([page.waitForEvent('download'), page.click(sel(UI.exportModel))]);
       await model.saveAs(path.join(saveDir, 'model.safetensors'));
-      const stats = page.locator('[data-testid="dataset-stats"]').first();
+      const stats = page.locator(sel(UI.datasetStats)).first();
       const meanStd = { mean: Number(await stats.getAttribute('data-mean')), std: Number(await stats.getAttribute('data-std')) };
       await writeFile(path.join(saveDir, 'run.json'), JSON.stringify({ ...CFG, ...meanStd, accuracy, total }, null, 2));
       console.log(`saved the model and ${JSON.stringify(meanStd)} to ${saveDir}`);

@@ -7,10 +7,12 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fill, sel, UI } from '../../src/cli/ui';
 import { imageElements, nativePixelData, part10 } from '../unit/dicom/dicom-builder';
 import { writeBrokenFiles } from '../support/broken-files';
 import { exportZip, storedCounts, waitForReady } from '../support/import-flow';
-import { foreignRequests, openStudio, servePreview, type Served, type Session } from '../support/browser';
+import { foreignRequests } from '../support/browser';
+import { closeViewer, studioFixture, waitForBackend } from '../support/studio-fixture';
 
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const IMG_PAYLOAD = '<img src=x onerror="window.__xss=1">';
@@ -25,14 +27,12 @@ function validFile(patient: string, seed: number, extra: Array<{ tag: [number, n
 }
 
 describe('hostile and broken inputs', () => {
-  let served: Served;
-  let s: Session;
   const root = path.join(os.tmpdir(), `hostile-${process.pid}`);
   const folder = path.join(root, 'export');
   let broken: ReturnType<typeof writeBrokenFiles>;
   const validNames: string[] = [];
 
-  beforeAll(async () => {
+  beforeAll(() => {
     for (const cls of ['normal', 'pneumonia']) {
       mkdirSync(path.join(folder, cls), { recursive: true });
       for (let i = 0; i < 3; i++) {
@@ -50,27 +50,21 @@ describe('hostile and broken inputs', () => {
     );
     validNames.push('pneumonia/hostile.dcm');
     broken = writeBrokenFiles(path.join(folder, 'normal'));
-    served = await servePreview();
-    s = await openStudio(served.url);
   });
-  afterAll(async () => {
-    await s?.close();
-    await served?.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const studio = studioFixture();
 
   it('stores every valid file and lists each broken one with its reason', async () => {
-    const { page } = s;
-    await page.waitForSelector('[data-testid="backend"][data-backend]:not([data-backend=""])', { timeout: 120_000 });
-    await page.fill('[data-testid="import-size"]', '32');
-    await page.dispatchEvent('[data-testid="import-size"]', 'change');
-    await page.setInputFiles('[data-testid="folder-input"]', folder);
+    const { page } = studio;
+    await waitForBackend(page);
+    await fill(page, UI.importSize, 32, 'for the stored size');
+    await page.setInputFiles(sel(UI.folderInput), folder);
     const datasetId = 'folder-export-32px';
     await waitForReady(page, datasetId, 120_000);
     const counts = await storedCounts(page, datasetId);
     expect(counts).toEqual({ images: validNames.length, pixels: validNames.length, rejections: broken.length });
 
-    const listed = await page.locator('[data-testid="rejections"] li').allTextContents();
+    const listed = await page.locator(`${sel(UI.rejections)} li`).allTextContents();
     for (const b of broken) {
       const line = listed.find((l) => l.includes(`normal/${b.name}`));
       expect(line, `${b.name} is listed`).toBeDefined();
@@ -80,23 +74,24 @@ describe('hostile and broken inputs', () => {
   });
 
   it('renders markup in PatientName and SeriesDescription as text; nothing executes', async () => {
-    const { page } = s;
-    await page.click('[data-testid="browse"]');
-    await page.click('[data-testid="thumbnail"][title="pneumonia/hostile.dcm"]');
-    const metadata = await page.waitForSelector('[data-testid="viewer-metadata"]');
+    const { page, session: s, served } = studio;
+    await page.click(sel(UI.browse));
+    await page.click(`${sel(UI.thumbnail)}[title="pneumonia/hostile.dcm"]`);
+    const metadata = await page.waitForSelector(sel(UI.viewerMetadata));
     const text = (await metadata.textContent()) ?? '';
     expect(text).toContain(IMG_PAYLOAD);
     expect(text).toContain(SCRIPT_PAYLOAD);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
-    expect(await page.locator('[data-testid="viewer-metadata"] script').count()).toBe(0);
+    expect(await page.locator(`${sel(UI.viewerMetadata)} script`).count()).toBe(0);
+    await closeViewer(page);
     expect(s.consoleErrors).toEqual([]);
     expect(foreignRequests(s.requests, served.url.replace(/\/$/, ''))).toEqual([]);
   });
 
   it('exports with salted pseudonyms instead of patient ids and file names when asked', async () => {
-    const { page } = s;
-    await page.check('[data-testid="export-pseudonymise"]');
+    const { page } = studio;
+    await page.check(sel(UI.exportPseudonymise));
     const exported = await exportZip(page, 120_000);
     const csv = exported.index.map((r) => Object.values(r).join(',')).join('\n');
     const names = Object.keys(exported.files).join('\n');

@@ -8,7 +8,9 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { foreignRequests, mainThreadImageReads, openStudio, servePreview, type Served, type Session } from '../support/browser';
+import { sel, UI } from '../../src/cli/ui';
+import { foreignRequests, mainThreadImageReads } from '../support/browser';
+import { closeViewer, studioFixture } from '../support/studio-fixture';
 import { importFolder, readCsv, storedCounts, waitForReady, watchLongTasksFromNow, watchedLongTasks } from '../support/import-flow';
 import { encodeJpegBaseline, jpegDicom, syntheticRadiograph } from '../support/jpeg-dicom';
 
@@ -25,10 +27,7 @@ function writeStudy(relative: string, seed: number, patientId: string, patientNa
 }
 
 describe('dataset report, browser, viewer and management', () => {
-  let served: Served;
-  let s: Session;
-
-  beforeAll(async () => {
+  beforeAll(() => {
     rmSync(dir, { recursive: true, force: true });
     writeStudy('train/NORMAL/a.dcm', 1, 'P1', HOSTILE);
     writeStudy('train/PNEUMONIA/b.dcm', 2, 'P2');
@@ -36,72 +35,69 @@ describe('dataset report, browser, viewer and management', () => {
     writeStudy('val/NORMAL/d.dcm', 1, 'P1'); // same pixels and patient as train/NORMAL/a.dcm
     writeStudy('test/PNEUMONIA/e.dcm', 4, 'P4');
     writeFileSync(path.join(dir, 'train/NORMAL/notes.txt'), 'not an image');
-    served = await servePreview();
-    s = await openStudio(served.url);
   });
-  afterAll(async () => {
-    await s?.close();
-    await served?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const studio = studioFixture();
 
   it('reports, warns, browses, shows metadata as text, renames and deletes', async () => {
-    const { page } = s;
+    const { page, session: s, served } = studio;
+    const row = `${sel(UI.datasetRow)}[data-id="${datasetId}"]`;
     await importFolder(page, dir, { size: SIZE });
     await watchLongTasksFromNow(page);
     await waitForReady(page, datasetId, 120_000);
 
     // report: counts, the rejected file with its reason, both leakage warnings
-    await page.waitForSelector('[data-testid="import-report"][data-images="5"][data-rejected="1"]');
-    const splitCounts = await page.locator('[data-testid="report-split"]').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-split')}=${r.getAttribute('data-count')}`));
+    await page.waitForSelector(`${sel(UI.importReport)}[data-images="5"][data-rejected="1"]`);
+    const splitCounts = await page.locator(sel(UI.reportSplit)).evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-split')}=${r.getAttribute('data-count')}`));
     expect(splitCounts).toEqual(['train=3', 'val=1', 'test=1']);
-    expect(await page.textContent('[data-testid="rejections"]')).toContain('train/NORMAL/notes.txt');
-    expect(await page.textContent('[data-testid="report-leakage"]')).toContain('train/NORMAL/a.dcm');
-    expect(await page.textContent('[data-testid="report-patient-leakage"]')).toContain('P1');
+    expect(await page.textContent(sel(UI.rejections))).toContain('train/NORMAL/notes.txt');
+    expect(await page.textContent(sel(UI.reportLeakage))).toContain('train/NORMAL/a.dcm');
+    expect(await page.textContent(sel(UI.reportPatientLeakage))).toContain('P1');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="report-csv"]')]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(sel(UI.reportCsv))]);
     const report = readCsv(await readFile(await download.path(), 'utf8'));
     expect(report.filter((r) => r.section === 'rejected').map((r) => r.key)).toEqual(['train/NORMAL/notes.txt']);
     expect(report.find((r) => r.section === 'class' && r.key === 'NORMAL')?.value).toBe('3');
     expect(report.find((r) => r.section === 'encoding')?.key).toContain('1.2.840.10008.1.2.4.50');
 
     // browser: all, filtered by split and class, and the rejected list
-    await page.click('[data-testid="browse"]');
-    await expect.poll(() => page.locator('[data-testid="thumbnail"]').count()).toBe(5);
-    await page.selectOption('[data-testid="browse-split"]', 'val');
-    await expect.poll(() => page.locator('[data-testid="thumbnail"]').count()).toBe(1);
-    await page.selectOption('[data-testid="browse-split"]', '');
-    await page.selectOption('[data-testid="browse-class"]', { label: 'PNEUMONIA' });
-    await expect.poll(() => page.locator('[data-testid="thumbnail"]').count()).toBe(2);
-    await page.selectOption('[data-testid="browse-class"]', 'rejected');
-    await expect.poll(() => page.locator('[data-testid="browse-rejected"] li').count()).toBe(1);
-    await page.selectOption('[data-testid="browse-class"]', '');
+    await page.click(sel(UI.browse));
+    await expect.poll(() => page.locator(sel(UI.thumbnail)).count()).toBe(5);
+    await page.selectOption(sel(UI.browseSplit), 'val');
+    await expect.poll(() => page.locator(sel(UI.thumbnail)).count()).toBe(1);
+    await page.selectOption(sel(UI.browseSplit), '');
+    await page.selectOption(sel(UI.browseClass), { label: 'PNEUMONIA' });
+    await expect.poll(() => page.locator(sel(UI.thumbnail)).count()).toBe(2);
+    await page.selectOption(sel(UI.browseClass), 'rejected');
+    await expect.poll(() => page.locator(`${sel(UI.browseRejected)} li`).count()).toBe(1);
+    await page.selectOption(sel(UI.browseClass), '');
 
     // viewer: the hostile PatientName is shown as text, never parsed as HTML
-    await page.click('[data-testid="thumbnail"][title="train/NORMAL/a.dcm"]');
-    await page.waitForSelector('[data-testid="viewer-metadata"]');
-    expect(await page.textContent('[data-testid="viewer-metadata"]')).toContain(HOSTILE);
-    expect(await page.locator('[data-testid="image-viewer"] img').count()).toBe(0);
+    await page.click(`${sel(UI.thumbnail)}[title="train/NORMAL/a.dcm"]`);
+    await page.waitForSelector(sel(UI.viewerMetadata));
+    expect(await page.textContent(sel(UI.viewerMetadata))).toContain(HOSTILE);
+    expect(await page.locator(`${sel(UI.imageViewer)} img`).count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined();
-    const spread = await page.evaluate(() => {
-      const c = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-canvas"]')!;
+    const spread = await page.evaluate((canvas) => {
+      const c = document.querySelector<HTMLCanvasElement>(canvas)!;
       const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
       let min = 255;
       let max = 0;
       for (let i = 0; i < d.length; i += 4) (min = Math.min(min, d[i])), (max = Math.max(max, d[i]));
       return { size: c.width, spread: max - min };
-    });
+    }, sel(UI.viewerCanvas));
     expect(spread.size).toBe(SIZE);
     expect(spread.spread).toBeGreaterThan(50);
+    await closeViewer(page);
 
     // storage, rename, delete
-    expect(Number(await page.getAttribute('[data-testid="storage"]', 'data-quota'))).toBeGreaterThan(0);
-    await page.click(`[data-testid="dataset-row"][data-id="${datasetId}"] [data-testid="rename"]`);
-    await page.fill('[data-testid="rename-input"]', 'Ward 3 export');
-    await page.click('[data-testid="rename-save"]');
-    await expect.poll(() => page.textContent(`[data-testid="dataset-row"][data-id="${datasetId}"] [data-testid="dataset-name"]`)).toBe('Ward 3 export');
-    await page.click(`[data-testid="dataset-row"][data-id="${datasetId}"] [data-testid="delete"]`);
-    await expect.poll(() => page.locator(`[data-testid="dataset-row"][data-id="${datasetId}"]`).count()).toBe(0);
+    expect(Number(await page.getAttribute(sel(UI.storage), 'data-quota'))).toBeGreaterThan(0);
+    await page.click(`${row} ${sel(UI.rename)}`);
+    await page.fill(sel(UI.renameInput), 'Ward 3 export');
+    await page.click(sel(UI.renameSave));
+    await expect.poll(() => page.textContent(`${row} ${sel(UI.datasetName)}`)).toBe('Ward 3 export');
+    await page.click(`${row} ${sel(UI.delete)}`);
+    await expect.poll(() => page.locator(row).count()).toBe(0);
     expect(await storedCounts(page, datasetId)).toEqual({ images: 0, pixels: 0, rejections: 0 });
 
     // responsiveness is measured by npm run bench:import; here, the cause load cannot produce: image bytes on the main thread

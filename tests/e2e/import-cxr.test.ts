@@ -6,8 +6,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { foreignRequests, mainThreadImageReads, openStudio, servePreview, sharedData, type Served, type Session } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { sel, UI } from '../../src/cli/ui';
+import { foreignRequests, mainThreadImageReads, sharedData } from '../support/browser';
+import { studioFixture } from '../support/studio-fixture';
 import { exportZip, importFolder, watchLongTasksFromNow, watchedLongTasks, patientsInSeveralSplits, pngStats, readCsv, readText, storedCounts, waitForReady } from '../support/import-flow';
 
 const dir = path.join(sharedData, 'cxr-dicom');
@@ -16,31 +18,22 @@ const SIZE = 224;
 const DATASET_ID = `folder-cxr-dicom-${SIZE}px`;
 
 describe.skipIf(!existsSync(dir))(`cxr-dicom folder import (needs ${dir})`, () => {
-  let served: Served;
-  let s: Session;
-
-  beforeAll(async () => {
-    served = await servePreview();
-    s = await openStudio(served.url);
-  });
-  afterAll(async () => {
-    await s?.close();
-    await served?.stop();
-  });
+  const studio = studioFixture();
 
   it('imports every file once across a reload, reports the manifest counts, exports PNGs whose stats match', async () => {
-    const { page } = s;
+    const { page, session: s, served } = studio;
+    const row = `${sel(UI.datasetRow)}[data-id="${DATASET_ID}"]`;
     const manifest = readCsv(await readText(manifestPath));
     const started = performance.now();
 
     // 1. start, then reload in the middle of the import
     await importFolder(page, dir, { size: SIZE });
     await watchLongTasksFromNow(page);
-    await page.waitForFunction(() => {
-      const text = document.querySelector('[data-testid="progress"]')?.textContent ?? '';
+    await page.waitForFunction((progress) => {
+      const text = document.querySelector(progress)?.textContent ?? '';
       const done = Number(/: (\d+) \//.exec(text)?.[1] ?? 0);
       return done >= 300;
-    }, undefined, { timeout: 300_000 });
+    }, sel(UI.importProgress), { timeout: 300_000 });
     const tasksBeforeReload = await watchedLongTasks(page);
     const readsBeforeReload = await mainThreadImageReads(page);
     await page.reload();
@@ -48,7 +41,7 @@ describe.skipIf(!existsSync(dir))(`cxr-dicom folder import (needs ${dir})`, () =
     console.log(`after reload: ${partial.images} images stored`);
     expect(partial.images).toBeGreaterThanOrEqual(300);
     expect(partial.images).toBeLessThan(manifest.length);
-    await page.waitForSelector(`[data-testid="dataset-row"][data-id="${DATASET_ID}"][data-status="importing"]`);
+    await page.waitForSelector(`${row}[data-status="importing"]`);
 
     // 2. pick the same folder again: it continues, without duplicates
     const repickAt = await page.evaluate(() => performance.now());
@@ -62,13 +55,13 @@ describe.skipIf(!existsSync(dir))(`cxr-dicom folder import (needs ${dir})`, () =
     expect(await storedCounts(page, DATASET_ID)).toEqual({ images: manifest.length, pixels: manifest.length, rejections: 0 });
 
     // 3. the report: every class count equals the manifest's, nothing rejected
-    await page.waitForSelector(`[data-testid="import-report"][data-images="${manifest.length}"]`);
-    expect(await page.getAttribute('[data-testid="import-report"]', 'data-rejected')).toBe('0');
+    await page.waitForSelector(`${sel(UI.importReport)}[data-images="${manifest.length}"]`);
+    expect(await page.getAttribute(sel(UI.importReport), 'data-rejected')).toBe('0');
     const expectedByClass: Record<string, number> = {};
     for (const row of manifest) expectedByClass[row.label] = (expectedByClass[row.label] ?? 0) + 1;
-    const reported = await page.locator('[data-testid="report-class"]').evaluateAll((cells) => Object.fromEntries(cells.map((c) => [c.getAttribute('data-class'), Number(c.getAttribute('data-count'))])));
+    const reported = await page.locator(sel(UI.reportClass)).evaluateAll((cells) => Object.fromEntries(cells.map((c) => [c.getAttribute('data-class'), Number(c.getAttribute('data-count'))])));
     expect(reported).toEqual(expectedByClass);
-    const encodings = await page.locator('[data-testid="report-encodings"] li').allTextContents();
+    const encodings = await page.locator(`${sel(UI.reportEncodings)} li`).allTextContents();
     console.log('encodings:', encodings.join('; '));
     expect(encodings.length).toBeGreaterThan(3);
 
@@ -97,8 +90,8 @@ describe.skipIf(!existsSync(dir))(`cxr-dicom folder import (needs ${dir})`, () =
 
     const independent = pngStats(exported, 'train');
     const stored = {
-      mean: Number(await page.getAttribute(`[data-testid="dataset-row"][data-id="${DATASET_ID}"] [data-testid="dataset-stats"]`, 'data-mean')),
-      std: Number(await page.getAttribute(`[data-testid="dataset-row"][data-id="${DATASET_ID}"] [data-testid="dataset-stats"]`, 'data-std')),
+      mean: Number(await page.getAttribute(`${row} ${sel(UI.datasetStats)}`, 'data-mean')),
+      std: Number(await page.getAttribute(`${row} ${sel(UI.datasetStats)}`, 'data-std')),
     };
     console.log(`train mean/std: stored ${stored.mean} / ${stored.std}, from PNGs ${independent.mean} / ${independent.std} (${independent.images} images)`);
     expect(Math.abs(stored.mean - independent.mean)).toBeLessThanOrEqual(1e-6);

@@ -5,8 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { foreignRequests, mainThreadImageReads, openStudio, servePreview, sharedData, type Served, type Session } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { sel, UI } from '../../src/cli/ui';
+import { foreignRequests, mainThreadImageReads, sharedData } from '../support/browser';
+import { studioFixture } from '../support/studio-fixture';
 import { exportZip, importFolder, patientsInSeveralSplits, readCsv, readText, storedCounts, waitForReady, watchLongTasksFromNow, watchedLongTasks } from '../support/import-flow';
 
 const dir = path.join(sharedData, 'rsna-style');
@@ -14,20 +16,10 @@ const SIZE = 64;
 const DATASET_ID = `folder-rsna-style-${SIZE}px`;
 
 describe.skipIf(!existsSync(dir))(`RSNA-style folder import (needs ${dir})`, () => {
-  let served: Served;
-  let s: Session;
-
-  beforeAll(async () => {
-    served = await servePreview();
-    s = await openStudio(served.url);
-  });
-  afterAll(async () => {
-    await s?.close();
-    await served?.stop();
-  });
+  const studio = studioFixture();
 
   it('labels all 240 images from the CSV rule and splits by patient', async () => {
-    const { page } = s;
+    const { page, session: s, served } = studio;
     const rows = readCsv(await readText(path.join(dir, 'stage_2_train_labels.csv')));
     const positive = new Map<string, boolean>();
     for (const r of rows) positive.set(r.patientId, (positive.get(r.patientId) ?? false) || r.Target === '1');
@@ -36,8 +28,8 @@ describe.skipIf(!existsSync(dir))(`RSNA-style folder import (needs ${dir})`, () 
     await watchLongTasksFromNow(page);
     await waitForReady(page, DATASET_ID, 300_000);
     expect(await storedCounts(page, DATASET_ID)).toEqual({ images: 240, pixels: 240, rejections: 0 });
-    await page.waitForSelector('[data-testid="import-report"][data-images="240"]');
-    const reported = await page.locator('[data-testid="report-class"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-class')));
+    await page.waitForSelector(`${sel(UI.importReport)}[data-images="240"]`);
+    const reported = await page.locator(sel(UI.reportClass)).evaluateAll((cells) => cells.map((c) => c.getAttribute('data-class')));
     expect(reported.sort()).toEqual(['normal', 'pneumonia']);
 
     const exported = await exportZip(page, 120_000);

@@ -2,39 +2,27 @@
  * A reload in the middle of training loses at most the epoch in progress: the run resumes from
  * its last checkpoint in IndexedDB and finishes with the configured number of epochs.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStudio, servePreview, type Served, type Session } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { sel, UI } from '../../src/cli/ui';
+import { importDemo, setTraining, studioFixture, trainingEnd, waitForBackend } from '../support/studio-fixture';
 
 const EPOCHS = 5;
 
 describe('reload during training', () => {
-  let served: Served;
-  let s: Session;
-
-  beforeAll(async () => {
-    served = await servePreview();
-    s = await openStudio(served.url);
-  });
-  afterAll(async () => {
-    await s?.close();
-    await served?.stop();
-  });
+  const studio = studioFixture();
 
   it('resumes from the last checkpoint and finishes all epochs', async () => {
-    const { page } = s;
-    await page.waitForSelector('[data-testid="backend"][data-backend="webgpu"]', { timeout: 120_000 });
-    await page.fill('[data-testid="demo-count"]', '48');
-    await page.click('[data-testid="try-demo"]');
-    await page.waitForSelector('[data-testid="dataset-row"][data-status="ready"]', { timeout: 300_000 });
-    await page.fill('[data-testid="cfg-epochs"]', String(EPOCHS));
-    await page.fill('[data-testid="cfg-batch"]', '16');
-    await page.click('[data-testid="train"]');
+    const { page, session: s } = studio;
+    await waitForBackend(page, 'webgpu');
+    await importDemo(page, 48);
+    await setTraining(page, { epochs: EPOCHS, batch: 16 });
+    await page.click(sel(UI.train));
     // wait for two finished epochs, then pull the plug
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-row"]').length >= 2, null, { timeout: 600_000 });
-    const before = await page.locator('[data-testid="history-row"]').count();
+    await page.waitForFunction((row) => document.querySelectorAll(row).length >= 2, sel(UI.historyRow), { timeout: 600_000 });
+    const before = await page.locator(sel(UI.historyRow)).count();
     await page.reload();
 
-    await page.waitForSelector('[data-testid="resume-run"]', { timeout: 120_000 });
+    await page.waitForSelector(sel(UI.resumeRun), { timeout: 120_000 });
     const checkpointEpoch = await page.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((resolve) => {
         const r = indexedDB.open('cxr-studio');
@@ -50,16 +38,15 @@ describe('reload during training', () => {
     console.log(`reloaded after ${before} epochs shown; newest checkpoint: epoch ${checkpointEpoch}`);
     expect(checkpointEpoch).toBeGreaterThanOrEqual(2);
     // the resumed run starts from the checkpoint's history, not from scratch
-    expect(await page.locator('[data-testid="history-row"]').count()).toBe(0);
-    await page.click('[data-testid="resume-run"]');
+    expect(await page.locator(sel(UI.historyRow)).count()).toBe(0);
+    await page.click(sel(UI.resumeRun));
     await page.waitForFunction(
-      (n) => document.querySelectorAll('[data-testid="history-row"]').length === n,
-      checkpointEpoch,
+      ([row, n]) => document.querySelectorAll(row).length === n,
+      [sel(UI.historyRow), checkpointEpoch] as const,
       { timeout: 60_000 },
     );
-    await page.waitForSelector('[data-testid="train-status"][data-status="done"], [data-testid="train-status"][data-status="failed"]', { timeout: 600_000 });
-    expect(await page.getAttribute('[data-testid="train-status"]', 'data-status')).toBe('done');
-    const epochs = await page.locator('[data-testid="history-row"] td:first-child').allTextContents();
+    expect(await trainingEnd(page, 600_000)).toBe('done');
+    const epochs = await page.locator(`${sel(UI.historyRow)} td:first-child`).allTextContents();
     expect(epochs.map(Number)).toEqual(Array.from({ length: EPOCHS }, (_, i) => i + 1));
     expect(s.consoleErrors).toEqual([]);
   });
