@@ -1,7 +1,7 @@
 /**
- * The training worker's model and dataset are read across awaits by evaluation and explanation (scoring
- * sets, CAMs, the pointing game), which the page starts right after a run ends. A new run, a resumed one or
- * a loaded model replaces (and disposes) them: it waits here until no such reader runs, or the reader would
+ * The training worker's session (model and dataset, training-session.ts) is read across awaits by evaluation and
+ * explanation (scoring sets, CAMs, the pointing game), which the page starts right after a run ends. A new run, a
+ * resumed one or a loaded model replaces (and disposes) it: it waits here until no such reader runs, or the reader would
  * meet disposed tensors ("Tensor is disposed"). Training itself is not a reader: teacher-mode CAMs run
  * between its epochs with the model it trains.
  */

@@ -3,7 +3,7 @@
  * There everything the studio stores is gone when the window closes, so a run can only be resumed
  * while it stays open. Chromium refuses one IndexedDB value over 133,169,152 bytes only in such
  * profiles, and says so inside put() itself: one put of a byte more, aborted at once, tells which
- * without writing anything. Runs in a worker (the serialisation takes ~0.2 s here).
+ * without writing anything. Runs in a worker: serialising that value is slow (README, "Storage").
  */
 import { unwrap } from 'idb';
 import { openStudioDb } from './db';

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OracleReport } from '../support/oracle-check';
+import { expectTrainStepMatchesOracle } from '../support/oracle-expect';
 import { sharedData } from '../support/browser';
 import { openModelLab, type Lab } from './pages/harness';
 import type { Lab as PageLab } from './pages/model-lab';
@@ -42,14 +43,6 @@ describe.skipIf(!haveOracle || !requested)('ResNet-18 vs PyTorch oracle on WebGP
   });
 
   it('training step: loss 1e-4 rel, grad norms 1e-3 rel, BN running stats / fc.bias / post-step logits 1e-4 abs', () => {
-    const t = report.train!;
-    expect(t.lossRel).toBeLessThan(1e-4);
-    expect(Object.keys(t.gradNormRel).length).toBe(5);
-    for (const rel of Object.values(t.gradNormRel)) expect(rel).toBeLessThan(1e-3);
-    expect(t.runningStatsMaxAbs).toBeLessThan(1e-4);
-    expect(t.fcBiasAfterAbs).toBeLessThan(1e-4);
-    expect(t.conv1DeltaAbsMeanRel).toBeLessThan(1e-3);
-    expect(t.postStepLogitsMaxAbs).toBeLessThan(1e-4);
-    expect(report.failures).toEqual([]);
+    expectTrainStepMatchesOracle(report);
   });
 });

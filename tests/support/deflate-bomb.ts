@@ -12,20 +12,10 @@
  */
 import { constants, deflateRawSync } from 'node:zlib';
 import { deflateSync } from 'fflate';
-import { explicitElement, part10, type ElementSpec } from '../unit/dicom/dicom-builder';
+import { concat, explicitElement, part10, type ElementSpec } from '../unit/dicom/dicom-builder';
 
 export const DEFLATED_EXPLICIT_LE = '1.2.840.10008.1.2.1.99';
 const MiB = 2 ** 20;
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** The data set before Pixel Data's value, in explicit VR little endian, with Pixel Data (OW) claiming `pixelLength`. */
 function dataSetHeader(elements: ElementSpec[], pixelLength: number): Uint8Array {

@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs';
  * dL/dW of a 'valid' conv, computed as one dilated convolution:
  *   dW[kh,kw,i,o] = Σ_b,y,x X[b, s·y + kh, s·x + kw, i] · dY[b,y,x,o]
  * = conv2d(input Xᵀ [I,Hp,Wp,B], filter dYᵀ [Ho,Wo,B,O], stride 1, dilation s), cropped to kh×kw.
- * tfjs-backend-cpu's Conv2DBackpropFilter is ~40× slower than its Conv2D, which made a CPU training
- * step at 224 px take many minutes; this reformulation uses the fast kernel.
+ * tfjs-backend-cpu's Conv2DBackpropFilter is far slower than its Conv2D (README, end of "The studio's own WebGPU
+ * kernels"); this reformulation uses the fast kernel.
  */
 export function filterGradientByConv(x: tf.Tensor4D, dy: tf.Tensor4D, kernelShape: number[], stride: number): tf.Tensor4D {
   const [kh, kw] = kernelShape;

@@ -127,18 +127,11 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks): PickleValue {
       }
       case 0x63: { const module = line(); stack.push(makeGlobal(module, line())); break; } // GLOBAL
       case 0x93: { const name = pop(); const module = pop(); stack.push(makeGlobal(String(module), String(name))); break; } // STACK_GLOBAL
-      case 0x52: { // REDUCE
+      case 0x52: case 0x81: { // REDUCE, NEWOBJ: both call a global with a tuple of arguments
         const args = pop();
         const callable = pop();
-        if (!isPickleGlobal(callable) || !Array.isArray(args)) fail('REDUCE of a non-global');
+        if (!isPickleGlobal(callable) || !Array.isArray(args)) fail(`${op === 0x52 ? 'REDUCE' : 'NEWOBJ'} of a non-global`);
         stack.push(hooks.reduce(callable, args));
-        break;
-      }
-      case 0x81: { // NEWOBJ
-        const args = pop();
-        const cls = pop();
-        if (!isPickleGlobal(cls) || !Array.isArray(args)) fail('NEWOBJ of a non-global');
-        stack.push(hooks.reduce(cls, args));
         break;
       }
       case 0x62: { const state = pop(); hooks.build?.(top(), state); break; } // BUILD

@@ -10,7 +10,7 @@ export interface TrainMemoryModel {
   bytesPerImage: number;
 }
 
-/** A generous bound on the bytes per 224 px width-1 training image (stock tfjs ops were reported at ≈ 180 MB). */
+/** A generous bound on the bytes per 224 px width-1 training image: above the worst measured, stock tfjs ops (README, "GPU memory of training"). */
 export const UPPER_BOUND_BYTES_PER_224PX_IMAGE = 250e6;
 
 /** Budget when the user sets none: WebGPU does not expose the GPU's memory size, so stay modest. */

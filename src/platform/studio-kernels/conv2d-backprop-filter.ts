@@ -15,6 +15,7 @@
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { gemmShader, tileCols, tileDepth, tileKey, tileRows, tileShapeFor, type LoadOrder, type TileShape } from './gemm-tiles';
+import { paddedInputLoad } from './padded-input';
 import { sumSplits } from './sum-splits';
 import { submitRecorded } from '../../lib/tfjs-internals';
 
@@ -92,12 +93,7 @@ class FilterGradGemmProgram implements WebGPUProgram {
         let t = k / uniforms.outW;
         return vec4<i32>((t % uniforms.outH) * uniforms.strideH, (k % uniforms.outW) * uniforms.strideW, (t / uniforms.outH) * uniforms.inH, 0);
       }`,
-      loadA: `fn loadA(row : vec4<i32>, depth : vec4<i32>) -> f32 {
-        let xr = depth.x + row.x;
-        let xc = depth.y + row.y;
-        if (xr < 0 || xr >= uniforms.inH || xc < 0 || xc >= uniforms.inW) { return 0.0; }
-        return x[((depth.z + xr) * uniforms.inW + xc) * uniforms.inC + row.z];
-      }`,
+      loadA: paddedInputLoad('depth'),
       // B[k, n] = dy[b, oy, ox, n]: dy is already a K × outC matrix
       bDepth: `fn bDepth(k : i32) -> vec4<i32> { return vec4<i32>(k, 0, 0, 0); }`,
       loadB: `fn loadB(depth : vec4<i32>, n : i32) -> f32 { return dy[depth.x * uniforms.N + n]; }`,

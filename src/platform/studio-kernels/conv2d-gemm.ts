@@ -17,26 +17,36 @@
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { gemmShader, tileCols, tileKey, tileRows, tileShapeFor, type TileShape } from './gemm-tiles';
+import { paddedInputLoad } from './padded-input';
 
 type Uniform = { type: string; data: number[] };
 const ints = (values: number[]): Uniform[] => values.map((v) => ({ type: 'int32', data: [v] }));
 
-class ConvForwardGemmProgram implements WebGPUProgram {
-  variableNames = ['x', 'w'];
-  uniforms = 'M : i32, N : i32, K : i32, inC : i32, kw : i32, outH : i32, outW : i32, inH : i32, inW : i32, strideH : i32, strideW : i32, padTop : i32, padLeft : i32,';
+/** The WebGPUProgram fields both GEMMs here share: an NHWC output, a tile shape for M × N, one workgroup per tile. */
+abstract class ConvGemmProgram implements WebGPUProgram {
+  abstract variableNames: string[];
+  abstract uniforms: string;
   workgroupSize: [number, number, number] = [16, 16, 1];
-  outputShape: number[];
   dispatchLayout = { x: [3], y: [0, 1, 2] };
   dispatch: [number, number, number];
   shaderKey: string;
   tile: TileShape;
 
+  constructor(name: string, public outputShape: number[], M: number, N: number) {
+    this.tile = tileShapeFor(M, N);
+    this.shaderKey = `${name}${tileKey(this.tile)}`;
+    this.dispatch = [Math.ceil(N / tileCols(this.tile)), Math.max(1, Math.ceil(M / tileRows(this.tile))), 1];
+  }
+
+  abstract getUserCode(): string;
+}
+
+class ConvForwardGemmProgram extends ConvGemmProgram {
+  variableNames = ['x', 'w'];
+  uniforms = 'M : i32, N : i32, K : i32, inC : i32, kw : i32, outH : i32, outW : i32, inH : i32, inW : i32, strideH : i32, strideW : i32, padTop : i32, padLeft : i32,';
+
   constructor(convInfo: backend_util.Conv2DInfo) {
-    this.outputShape = convInfo.outShape;
-    const M = convInfo.batchSize * convInfo.outHeight * convInfo.outWidth;
-    this.tile = tileShapeFor(M, convInfo.outChannels);
-    this.shaderKey = `studioConv2DGemm${tileKey(this.tile)}`;
-    this.dispatch = [Math.ceil(convInfo.outChannels / tileCols(this.tile)), Math.ceil(M / tileRows(this.tile)), 1];
+    super('studioConv2DGemm', convInfo.outShape, convInfo.batchSize * convInfo.outHeight * convInfo.outWidth, convInfo.outChannels);
   }
 
   getUserCode(): string {
@@ -49,12 +59,7 @@ class ConvForwardGemmProgram implements WebGPUProgram {
         let rs = k / uniforms.inC;
         return vec4<i32>(rs / uniforms.kw, rs % uniforms.kw, k % uniforms.inC, 0);
       }`,
-      loadA: `fn loadA(row : vec4<i32>, depth : vec4<i32>) -> f32 {
-        let xr = row.x + depth.x;
-        let xc = row.y + depth.y;
-        if (xr < 0 || xr >= uniforms.inH || xc < 0 || xc >= uniforms.inW) { return 0.0; }
-        return x[((row.z + xr) * uniforms.inW + xc) * uniforms.inC + depth.z];
-      }`,
+      loadA: paddedInputLoad('row'),
       bDepth: `fn bDepth(k : i32) -> vec4<i32> { return vec4<i32>(k, 0, 0, 0); }`,
       loadB: `fn loadB(depth : vec4<i32>, n : i32) -> f32 { return w[depth.x * uniforms.N + n]; }`,
       store: `fn store(m : i32, n : i32, value : f32) { result[m * uniforms.N + n] = value; }`,
@@ -66,22 +71,13 @@ class ConvForwardGemmProgram implements WebGPUProgram {
 }
 
 /** The GEMM of one parity class of the input gradient; every class writes its own pixels of one output. */
-class ConvInputGradGemmProgram implements WebGPUProgram {
+class ConvInputGradGemmProgram extends ConvGemmProgram {
   variableNames = ['dy', 'w'];
   uniforms =
     'M : i32, N : i32, K : i32, outC : i32, kw : i32, outH : i32, outW : i32, inH : i32, inW : i32, strideH : i32, strideW : i32, padTop : i32, padLeft : i32, py : i32, px : i32, r0 : i32, s0 : i32, tapsS : i32, rowsH : i32, rowsW : i32, cy : i32, cx : i32,';
-  workgroupSize: [number, number, number] = [16, 16, 1];
-  outputShape: number[];
-  dispatchLayout = { x: [3], y: [0, 1, 2] };
-  dispatch: [number, number, number];
-  shaderKey: string;
-  tile: TileShape;
 
   constructor(outputShape: number[], M: number, N: number) {
-    this.outputShape = outputShape;
-    this.tile = tileShapeFor(M, N);
-    this.shaderKey = `studioConv2DInputGradGemm${tileKey(this.tile)}`;
-    this.dispatch = [Math.ceil(N / tileCols(this.tile)), Math.max(1, Math.ceil(M / tileRows(this.tile))), 1];
+    super('studioConv2DInputGradGemm', outputShape, M, N);
   }
 
   getUserCode(): string {

@@ -18,10 +18,10 @@ export type KernelChoice = 'studio' | 'stock';
 const stockKernels = new Map<string, KernelConfig>();
 
 /**
- * Below this much work (2 · multiply-adds) an input or filter gradient takes ~3–30 ms either way on SwiftShader,
- * dispatch-bound, and tfjs's one-pass kernels win; above it (ResNet-18 at 224 px) the GEMMs are several times faster.
- * The forward GEMM runs at every size: tfjs's forward conv is slower at all but one of ResNet-18's shapes at the
- * software preset too (conv1 218 → 82 ms at 32 px, width ⅛, batch 16; README, bench:kernels).
+ * Below this much work (2 · multiply-adds) an input or filter gradient is dispatch-bound and tfjs's one-pass kernels
+ * win; above it (ResNet-18 at 224 px) the GEMMs do. The forward GEMM runs at every size: tfjs's forward conv is slower
+ * at all but one of ResNet-18's shapes even at the software preset. Measured with bench:kernels on SwiftShader:
+ * README, "The studio's own WebGPU kernels".
  */
 export const GEMM_MIN_FLOP = 100e6;
 let gemmMinFlop = GEMM_MIN_FLOP;

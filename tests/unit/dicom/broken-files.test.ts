@@ -7,18 +7,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { StudioError, type StudioErrorCode } from '../../../src/lib/errors';
+import type { StudioErrorCode } from '../../../src/lib/errors';
 import { renderImageFile } from '../../../src/lib/dicom';
 import { jpegWithFrameHeader, writeBrokenFiles } from '../../support/broken-files';
 import { encapsulatedPixelData, imageElements, nativePixelData, part10, rleFrame } from './dicom-builder';
+import { refusal } from './refusal';
 
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
-
-async function refusal(bytes: Uint8Array, name = 'test.dcm'): Promise<StudioError> {
-  const error = await renderImageFile(bytes, name).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(StudioError);
-  return error as StudioError;
-}
 
 describe('a folder of broken files', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'broken-dicom-'));

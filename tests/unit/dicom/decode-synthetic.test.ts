@@ -1,6 +1,5 @@
 /** Small DICOM files built in the test: layouts, encodings and every refusal code. */
 import { describe, expect, it } from 'vitest';
-import { StudioError, type StudioErrorCode } from '../../../src/lib/errors';
 import { renderImageFile, sniffFormat } from '../../../src/lib/dicom';
 import {
   encapsulatedPixelData,
@@ -11,21 +10,10 @@ import {
   rleFrame,
   uint16Bytes,
 } from './dicom-builder';
+import { expectRefused, refusal } from './refusal';
 
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const RLE = '1.2.840.10008.1.2.5';
-
-async function refusal(bytes: Uint8Array, name = 'test.dcm'): Promise<StudioError> {
-  const error = await renderImageFile(bytes, name).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(StudioError);
-  return error as StudioError;
-}
-
-async function expectRefused(bytes: Uint8Array, code: StudioErrorCode, message: RegExp) {
-  const error = await refusal(bytes);
-  expect(error.code).toBe(code);
-  expect(error.message).toMatch(message);
-}
 
 describe('native pixel data end to end', () => {
   it('renders 12-bit signed CT with rescale and window, and MONOCHROME1', async () => {

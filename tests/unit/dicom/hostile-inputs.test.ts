@@ -5,27 +5,15 @@
  */
 import { createInflateRaw } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { StudioError, type StudioErrorCode } from '../../../src/lib/errors';
+import { StudioError } from '../../../src/lib/errors';
 import { renderImageFile } from '../../../src/lib/dicom';
 import { INFLATE_MARGIN, MAX_INFLATED_BYTES } from '../../../src/lib/dicom/inflate';
 import { DEFLATED_EXPLICIT_LE, deflateBomb, deflatedDicom, deflatedPart10, deflateWithZeros } from '../../support/deflate-bomb';
 import { encapsulatedPixelData, explicitElement, imageElements, nativePixelData, part10, rleFrame, uint16Bytes, type ElementSpec } from './dicom-builder';
+import { expectRefused } from './refusal';
 
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const MiB = 2 ** 20;
-
-async function refusal(bytes: Uint8Array, name = 'test.dcm'): Promise<StudioError> {
-  const error = await renderImageFile(bytes, name).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(StudioError);
-  return error as StudioError;
-}
-
-async function expectRefused(bytes: Uint8Array, code: StudioErrorCode, message: RegExp) {
-  const error = await refusal(bytes);
-  expect(error.code, error.message).toBe(code);
-  expect(error.message).toMatch(message);
-  expect(error.message).toContain('test.dcm');
-}
 
 /** `elements` with the value of `tag` replaced (or added). */
 function withValue(elements: ElementSpec[], tag: [number, number], vr: string, value: ElementSpec['value']): ElementSpec[] {

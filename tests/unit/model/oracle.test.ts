@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OracleReport } from '../../support/oracle-check';
+import { expectTrainStepMatchesOracle } from '../../support/oracle-expect';
 import { haveOracle, oracleSkipReason, runOracleOnCpu } from './oracle-fixture';
 
 if (!haveOracle) console.warn(`skipping: ${oracleSkipReason}`);
@@ -15,14 +16,6 @@ describe.skipIf(!haveOracle)('ResNet-18 vs PyTorch oracle: eval logits and one t
   });
 
   it('training step: loss 1e-4 rel, grad norms 1e-3 rel, BN running stats / fc.bias / post-step logits 1e-4 abs', () => {
-    const t = report.train!;
-    expect(t.lossRel).toBeLessThan(1e-4);
-    expect(Object.keys(t.gradNormRel).length).toBe(5);
-    for (const rel of Object.values(t.gradNormRel)) expect(rel).toBeLessThan(1e-3);
-    expect(t.runningStatsMaxAbs).toBeLessThan(1e-4);
-    expect(t.fcBiasAfterAbs).toBeLessThan(1e-4);
-    expect(t.conv1DeltaAbsMeanRel).toBeLessThan(1e-3);
-    expect(t.postStepLogitsMaxAbs).toBeLessThan(1e-4);
-    expect(report.failures).toEqual([]);
+    expectTrainStepMatchesOracle(report);
   });
 });

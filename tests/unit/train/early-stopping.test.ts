@@ -9,8 +9,8 @@ import { Adam } from '../../../src/lib/model/adam';
 import { createResNet18, type ResNet } from '../../../src/lib/model/resnet';
 import { exportStateDict, loadStateDict, type StateDict } from '../../../src/lib/model/state-dict';
 import { RECIPE, validateConfig, type TrainConfig } from '../../../src/lib/train/config';
-import { bestSoFar, train, type DataSource, type EpochRecord } from '../../../src/lib/train/trainer';
-import { mulberry32 } from '../../../src/lib/random';
+import { bestSoFar, train, type EpochRecord } from '../../../src/lib/train/trainer';
+import { syntheticSource } from '../../support/synthetic-source';
 
 const SIZE = 32;
 
@@ -43,18 +43,6 @@ describe('bestSoFar', () => {
   });
 });
 
-function syntheticData(nTrain: number, nVal: number): DataSource {
-  const rng = mulberry32(5);
-  const pixels = new Map<string, Uint8Array>();
-  const make = (prefix: string, n: number) =>
-    Array.from({ length: n }, (_, i) => {
-      const id = `${prefix}${i}`;
-      pixels.set(id, Uint8Array.from({ length: SIZE * SIZE }, () => Math.floor(rng() * 256)));
-      return { id, label: i % 2 };
-    });
-  return { mean: 0.5, std: 0.25, train: make('t', nTrain), val: make('v', nVal), load: async (ids) => ids.map((id) => pixels.get(id)!) };
-}
-
 const config = (over: Partial<TrainConfig>): TrainConfig =>
   validateConfig({ ...RECIPE, epochs: 10, batchSize: 4, imageSize: SIZE, widthMultiplier: 0.125, lr: 1e-2, augment: { ...RECIPE.augment, enabled: false }, ...over });
 
@@ -70,7 +58,7 @@ async function run(cfg: TrainConfig, resumed: EpochRecord[]) {
   const outcome = await train(
     model,
     adam,
-    syntheticData(8, 4),
+    syntheticSource(SIZE, 8, 4),
     cfg,
     {
       checkpoint: async (epoch, _h, value) => {

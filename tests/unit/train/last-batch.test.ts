@@ -8,8 +8,8 @@ import { Adam } from '../../../src/lib/model/adam';
 import { createResNet18 } from '../../../src/lib/model/resnet';
 import { trainingBatches } from '../../../src/lib/train/batches';
 import { RECIPE, validateConfig } from '../../../src/lib/train/config';
-import { train, type DataSource, type StepProgress } from '../../../src/lib/train/trainer';
-import { mulberry32 } from '../../../src/lib/random';
+import { train, type StepProgress } from '../../../src/lib/train/trainer';
+import { syntheticSource } from '../../support/synthetic-source';
 
 describe('last batch of one image', () => {
   beforeAll(async () => {
@@ -26,14 +26,7 @@ describe('last batch of one image', () => {
   });
 
   it('9 images at batch 4, 32 px: the epoch trains in 2 steps (it failed with "more than one value per channel")', async () => {
-    const rng = mulberry32(3);
-    const pixels = new Map<string, Uint8Array>();
-    const make = (prefix: string, n: number) =>
-      Array.from({ length: n }, (_, i) => {
-        pixels.set(`${prefix}${i}`, Uint8Array.from({ length: 32 * 32 }, () => Math.floor(rng() * 256)));
-        return { id: `${prefix}${i}`, label: i % 2 };
-      });
-    const data: DataSource = { mean: 0.5, std: 0.25, train: make('t', 9), val: make('v', 4), load: async (ids) => ids.map((id) => pixels.get(id)!) };
+    const data = syntheticSource(32, 9, 4, 3);
     const cfg = validateConfig({ ...RECIPE, epochs: 1, batchSize: 4, imageSize: 32, widthMultiplier: 0.125, augment: { ...RECIPE.augment, enabled: false } });
     const model = createResNet18({ widthMultiplier: 0.125, numClasses: 1, inputSize: 32 }, 1);
     const adam = new Adam({ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });

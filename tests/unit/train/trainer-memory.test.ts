@@ -3,22 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Adam } from '../../../src/lib/model/adam';
 import { createResNet18 } from '../../../src/lib/model/resnet';
 import { RECIPE, validateConfig, type TrainConfig } from '../../../src/lib/train/config';
-import { train, type DataSource, type StepProgress } from '../../../src/lib/train/trainer';
-import { mulberry32 } from '../../../src/lib/random';
+import { train, type StepProgress } from '../../../src/lib/train/trainer';
+import { syntheticSource } from '../../support/synthetic-source';
 
 const SIZE = 32;
-
-function syntheticData(nTrain: number, nVal: number): DataSource {
-  const rng = mulberry32(5);
-  const pixels = new Map<string, Uint8Array>();
-  const make = (prefix: string, n: number) =>
-    Array.from({ length: n }, (_, i) => {
-      const id = `${prefix}${i}`;
-      pixels.set(id, Uint8Array.from({ length: SIZE * SIZE }, () => Math.floor(rng() * 256)));
-      return { id, label: i % 2 };
-    });
-  return { mean: 0.5, std: 0.25, train: make('t', nTrain), val: make('v', nVal), load: async (ids) => ids.map((id) => pixels.get(id)!) };
-}
 
 describe('trainer: micro-batches, schedule, constant memory (CPU)', () => {
   beforeAll(async () => {
@@ -44,7 +32,7 @@ describe('trainer: micro-batches, schedule, constant memory (CPU)', () => {
     // a fake meter: the metered step "grows" by 1000 bytes per begin() so far
     let begun = 0;
     const gpuMemory = { release: () => void released++, releaseWithinSteps: true, begin: () => void begun++, growth: () => 1000 * begun, allocated: () => undefined };
-    const outcome = await train(model, adam, syntheticData(12, 4), cfg, { onStep: (p) => steps.push(p), gpuMemory });
+    const outcome = await train(model, adam, syntheticSource(SIZE, 12, 4), cfg, { onStep: (p) => steps.push(p), gpuMemory });
     const { history } = outcome;
     expect(history.map((r) => r.epoch)).toEqual([1, 2, 3]);
     expect(history[2].numTensors).toBe(history[0].numTensors);
@@ -71,7 +59,7 @@ describe('trainer: micro-batches, schedule, constant memory (CPU)', () => {
     const adam = new Adam({ lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
     let released = 0;
     const gpuMemory = { release: () => void released++, releaseWithinSteps: false, begin: () => undefined, growth: () => 400, allocated: () => undefined };
-    const { history } = await train(model, adam, syntheticData(8, 4), cfg, { gpuMemory });
+    const { history } = await train(model, adam, syntheticSource(SIZE, 8, 4), cfg, { gpuMemory });
     expect(released).toBe(2);
     expect(history.map((r) => r.gpuBytesPerImage)).toEqual([100, 100]);
     adam.dispose();
