@@ -20,7 +20,7 @@ export function advance(p: Progress, done: number, now = performance.now()): Pro
 }
 
 export function formatEta(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return '…';
+  if (seconds === undefined || !Number.isFinite(seconds)) return 'estimating…';
   if (seconds < 60) return `${Math.ceil(seconds)} s`;
   const m = Math.floor(seconds / 60);
   return m < 60 ? `${m} min ${Math.round(seconds % 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;

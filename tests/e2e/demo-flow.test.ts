@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/lib/dataset/csv';
 import { sel, UI } from '../../src/cli/ui';
 import { foreignRequests, longTasks, mainThreadImageReads } from '../support/browser';
-import { errorTexts, importDemo, setTraining, studioFixture, trainToEnd, waitForBackend } from '../support/studio-fixture';
+import { errorTexts, importDemo, setTraining, studioFixture, trainToEnd, waitForBackend, watchEta } from '../support/studio-fixture';
 
 const DEMO_COUNT = 64;
 
@@ -40,9 +40,15 @@ describe('demo end to end', () => {
     // does not learn within 8 epochs on either kernel set (loss wanders 0.58–0.77), so "the loss fell"
     // would test luck; without it the loss falls 0.77 → 0.60 on both.
     await setTraining(page, { epochs: 3, batch: 16, width: 0.125, augment: false });
+    const etaAfterFiveSteps = await watchEta(page, 5);
     const status = await trainToEnd(page, 800_000);
     expect(await errorTexts(page)).toEqual([]);
     expect(status).toBe('done');
+    // the ETA shown after 5 of the run's 12 steps against the time the run then took
+    const eta = await etaAfterFiveSteps();
+    console.log(`ETA after step ${eta?.step}: ${eta?.etaSeconds?.toFixed(1)} s shown, ${eta?.actualSeconds.toFixed(1)} s actual`);
+    expect(eta?.etaSeconds).toEqual(expect.any(Number));
+    expect(Math.abs(eta!.etaSeconds! - eta!.actualSeconds) / eta!.actualSeconds).toBeLessThanOrEqual(0.3);
 
     const losses = (await page.locator(sel(UI.historyRow)).evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-train-loss')))));
     console.log('train loss per epoch:', losses.map((l) => l.toFixed(4)).join(' → '));

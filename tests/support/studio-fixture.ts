@@ -103,3 +103,45 @@ export async function closeViewer(page: Page): Promise<void> {
 export async function errorTexts(page: Page): Promise<string[]> {
   return page.locator(sel(UI.error)).allTextContents();
 }
+
+export interface EtaCheck {
+  /** the run's step count when the ETA was read */
+  step: number;
+  /** the ETA the panel showed then (null: still estimating) */
+  etaSeconds: number | null;
+  /** seconds from then to the run's end (status done or failed) */
+  actualSeconds: number;
+}
+
+/**
+ * Records in the page (every frame) the ETA the training panel shows when the run's step count first reaches
+ * `atStep`, and when the run ends; call before starting the run, read after it ended.
+ */
+export async function watchEta(page: Page, atStep: number): Promise<() => Promise<EtaCheck | null>> {
+  await page.evaluate(
+    ([progressSel, statusSel, wanted]) => {
+      const w = window as unknown as { __eta: { step?: number; eta?: number | null; at?: number; end?: number } };
+      w.__eta = {};
+      const tick = () => {
+        const p = document.querySelector(progressSel);
+        if (p && w.__eta.at === undefined) {
+          const step = (Number(p.getAttribute('data-epoch')) - 1) * Number(p.getAttribute('data-steps-per-epoch')) + Number(p.getAttribute('data-step'));
+          if (step >= wanted) {
+            const eta = p.getAttribute('data-eta-seconds');
+            w.__eta = { step, eta: eta ? Number(eta) : null, at: performance.now() };
+          }
+        }
+        const status = document.querySelector(statusSel)?.getAttribute('data-status');
+        if (w.__eta.at !== undefined && (status === 'done' || status === 'failed')) w.__eta.end = performance.now();
+        else requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    },
+    [sel(UI.progress), sel(UI.status), atStep] as const,
+  );
+  return () =>
+    page.evaluate(() => {
+      const e = (window as unknown as { __eta: { step?: number; eta?: number | null; at?: number; end?: number } }).__eta;
+      return e.at === undefined || e.end === undefined ? null : { step: e.step!, etaSeconds: e.eta ?? null, actualSeconds: (e.end - e.at) / 1000 };
+    });
+}

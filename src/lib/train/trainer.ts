@@ -11,6 +11,7 @@ import { trainStep } from '../model/train-step';
 import { StudioError } from '../errors';
 import { autoPosWeight, epochOrder, trainingBatches, type Example } from './batches';
 import { toInputTensor } from '../model/input-tensor';
+import { RunEta } from './eta';
 import { predictLogits, summarise, type PixelLoader } from './evaluate';
 import type { TrainConfig } from './config';
 import { learningRateAt } from './schedule';
@@ -27,8 +28,8 @@ export interface StepProgress {
   stepsPerEpoch: number;
   loss: number;
   imagesPerSecond: number;
-  /** seconds left for the whole run at the current pace */
-  etaSeconds: number;
+  /** seconds left for the whole run (lib/train/eta.ts); undefined while it is estimating */
+  etaSeconds?: number;
   /** forward/backward passes per step: > 1 when the batch was split to fit GPU memory (BatchNorm then
    * normalises each micro-batch with its own statistics) */
   microBatches: number;
@@ -137,6 +138,7 @@ export async function train(
   const size = model.config.inputSize;
   const runStart = performance.now();
   let imagesDone = 0;
+  const eta = new RunEta({ epochs: cfg.epochs, trainImages: data.train.length, valImages: data.val.length });
 
   for (let epoch = history.length + 1; epoch <= cfg.epochs; epoch++) {
     const t0 = performance.now();
@@ -148,6 +150,7 @@ export async function train(
     let epochImagesDone = 0;
     for (let step = 0; step < batches.length; step++) {
       await hooks.waitWhilePaused?.();
+      const stepStart = performance.now();
       if (hooks.cancelled?.()) return { history, stoppedEarly: false, cancelled: true, posWeight, bestEpoch: bestSoFar(history, cfg.monitor).bestEpoch };
       const images = await next;
       if (step + 1 < batches.length) next = data.load(batches[step + 1].map((e) => e.id));
@@ -181,21 +184,23 @@ export async function train(
       stepLosses.push(stepLoss);
       imagesDone += batch.length;
       epochImagesDone += batch.length;
-      const elapsed = (performance.now() - runStart) / 1000;
-      const rate = imagesDone / Math.max(elapsed, 1e-6);
-      const remaining = (cfg.epochs - epoch) * data.train.length + (data.train.length - epochImagesDone);
+      const now = performance.now();
+      eta.stepDone(batch.length, (now - stepStart) / 1000);
+      const rate = imagesDone / Math.max((now - runStart) / 1000, 1e-6);
       hooks.onStep?.({
         epoch,
         step: step + 1,
         stepsPerEpoch: batches.length,
         loss: stepLoss,
         imagesPerSecond: rate,
-        etaSeconds: Math.max(0, remaining) / rate,
+        etaSeconds: eta.secondsLeft(epoch, data.train.length - epochImagesDone),
         microBatches: result.microBatches,
         lr,
       });
     }
+    const stepsEnded = performance.now();
     const val = summarise(await predictLogits(model, data, data.val, cfg.batchSize), data.val, model.config.numClasses, posWeight);
+    const validated = performance.now();
     hooks.gpuMemory?.release();
     const seconds = (performance.now() - t0) / 1000;
     const gpuBytes = hooks.gpuMemory?.allocated();
@@ -217,6 +222,7 @@ export async function train(
     history.push(record);
     await hooks.checkpoint?.(epoch, history, monitorValue(record, cfg.monitor));
     await hooks.onEpoch?.(record, history);
+    eta.epochDone((validated - stepsEnded) / 1000, (performance.now() - validated) / 1000);
     const { bestEpoch, sinceBest } = bestSoFar(history, cfg.monitor);
     if (cfg.patience > 0 && sinceBest >= cfg.patience && epoch < cfg.epochs) {
       if (bestEpoch !== undefined && bestEpoch !== epoch) await hooks.restoreBest?.(bestEpoch);

@@ -11,8 +11,8 @@ describe('progress', () => {
   });
 
   it('formats seconds, minutes and hours, and an unknown ETA', () => {
-    expect(formatEta(undefined)).toBe('…');
-    expect(formatEta(Infinity)).toBe('…');
+    expect(formatEta(undefined)).toBe('estimating…');
+    expect(formatEta(Infinity)).toBe('estimating…');
     expect(formatEta(4.2)).toBe('5 s');
     expect(formatEta(125)).toBe('2 min 5 s');
     expect(formatEta(3 * 3600 + 7 * 60)).toBe('3 h 7 min');
