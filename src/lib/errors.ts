@@ -20,6 +20,7 @@ export type StudioErrorCode =
   // datasets, labels, storage
   | 'bad-labels'
   | 'empty-dataset'
+  | 'dataset-deleted'
   | 'quota-exceeded'
   | 'storage-value-too-large'
   | 'storage-closed'

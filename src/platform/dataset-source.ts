@@ -52,10 +52,14 @@ export async function openStoredDataset(datasetId: string, known?: DatasetRecord
     examples: (split) => metas.filter((m) => m.split === split && m.label >= 0).map((m) => ({ id: m.id, label: m.label })),
     async load(ids) {
       const rows = await readPixelRecords(ids);
-      return rows.map((r, i) => {
-        if (!r) throw new StudioError('storage-failed', `Stored pixels of ${ids[i]} are missing; re-import the dataset.`);
-        return r.pixels;
-      });
+      const missing = rows.findIndex((r) => !r);
+      if (missing >= 0) {
+        if (!(await readDatasetRecord(datasetId))) {
+          throw new StudioError('dataset-deleted', `The dataset "${record.name}" was deleted (in another tab or window?) while it was in use here: the run stops; its checkpoints are kept.`);
+        }
+        throw new StudioError('storage-failed', `Stored pixels of ${ids[missing]} are missing; re-import the dataset.`);
+      }
+      return rows.map((r) => r!.pixels);
     },
   };
 }

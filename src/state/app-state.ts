@@ -4,6 +4,7 @@ import { deleteDataset, openStudioDb } from '../platform/db';
 import { saveBlob } from '../platform/download';
 import { requestPersistentStorage, storageInfo } from '../platform/storage';
 import { getImportPool, getTrainingWorker } from '../platform/workers';
+import { otherTabs } from '../platform/other-tabs';
 import type { DatasetStore, RunStore } from './deps';
 import { DatasetState } from './datasets.svelte';
 import { ErrorState } from './errors.svelte';
@@ -39,8 +40,11 @@ export function createStudio(): Studio {
     errors,
     save: saveBlob,
     callback: proxy,
+    tabs: otherTabs(),
   });
   const training = new TrainingState({ worker, runs: runStore, errors, save: saveBlob, callback: proxy });
   const evaluation = new EvaluationState({ worker, errors, save: saveBlob, trainingEvents: training.events });
+  // every epoch writes a checkpoint: the storage figure follows
+  training.events.on('epoch', () => datasets.refreshStorage());
   return { errors, datasets, training, evaluation };
 }

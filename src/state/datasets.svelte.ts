@@ -10,7 +10,7 @@ import type { ChunkResult, FinalizeResult, ImportItem } from '../platform/import
 import type { BrowseFilter, ImportReport, Thumbnail } from '../platform/export';
 import type { StorageInfo } from '../platform/storage';
 import { formatBytes } from '../lib/state-helpers/format-bytes';
-import type { Callback, DatasetStore, ImportPool, ImportWorker, PickedFolder, SaveFile, StorageAccess } from './deps';
+import type { Callback, DatasetStore, ImportPool, ImportWorker, OtherTabs, PickedFolder, SaveFile, StorageAccess, TabMessage } from './deps';
 import type { ErrorState } from './errors.svelte';
 import { advance, startProgress, type Progress } from './progress';
 
@@ -55,6 +55,8 @@ export interface DatasetDeps {
   callback: Callback;
   /** waits before the one retry of a failed list read */
   pause?: (ms: number) => Promise<void>;
+  /** the studio's other tabs: what changes here is told there, and the other way round */
+  tabs?: OtherTabs;
 }
 
 /** newest first */
@@ -71,9 +73,30 @@ export class DatasetState {
   importReport = $state<ImportReport | null>(null);
   /** browser storage use and persistence, refreshed after imports and deletes */
   storage = $state<StorageInfo | null>(null);
+  /** datasets another tab is importing right now (not interrupted imports) */
+  importingElsewhere = $state<string[]>([]);
   private cancelRequested = false;
 
-  constructor(private readonly deps: DatasetDeps) {}
+  constructor(private readonly deps: DatasetDeps) {
+    deps.tabs?.subscribe((m) => void this.fromOtherTab(m));
+  }
+
+  private async fromOtherTab(m: TabMessage): Promise<void> {
+    if (m.kind === 'importing') {
+      const others = this.importingElsewhere.filter((id) => id !== m.id);
+      this.importingElsewhere = m.active ? [...others, m.id] : others;
+    }
+    await this.refresh().catch((e) => this.report(e));
+  }
+
+  /** whether this stored dataset is an import another tab is running (not one to pick up again) */
+  importedElsewhere(id: string): boolean {
+    return this.importingElsewhere.includes(id);
+  }
+
+  private tell(message: TabMessage): void {
+    this.deps.tabs?.post(message);
+  }
 
   private report(e: unknown): void {
     this.deps.errors.report('import', e);
@@ -94,6 +117,7 @@ export class DatasetState {
     }
     this.list = sortDatasets(stored);
     if (!this.selectedId || !this.selected) this.selectedId = this.list.find((d) => d.status === 'ready')?.id ?? null;
+    await this.refreshStorage(); // what is stored changed with the list: the figure follows it
   }
 
   cancel(): void {
@@ -168,6 +192,7 @@ export class DatasetState {
     }
     await this.refresh();
     this.selectedId = datasetId;
+    this.tell({ kind: 'datasets-changed' });
   }
 
   async importDemo(options: { count?: number; size?: number; seed?: number } = {}): Promise<void> {
@@ -175,6 +200,7 @@ export class DatasetState {
     const size = options.size ?? DEMO_DEFAULTS.size;
     const seed = options.seed ?? DEMO_DEFAULTS.seed;
     const id = `demo-${count}-${size}px-seed${seed}`;
+    this.tell({ kind: 'importing', id, active: true });
     try {
       await this.createRecord({ id, name: `Demo: ${count} synthetic radiographs, ${size} px`, source: 'demo', imageSize: size, classes: ['normal', 'pneumonia'] }, seed);
       const starts = chunk(Array.from({ length: count }, (_, i) => i), CHUNK);
@@ -186,10 +212,13 @@ export class DatasetState {
     } catch (e) {
       this.report(e);
       await this.refresh();
+    } finally {
+      this.tell({ kind: 'importing', id, active: false });
     }
   }
 
   async importFolder(name: string, picked: PickedFile[], options: ImportOptions): Promise<void> {
+    let importing: string | undefined;
     try {
       if (picked.length === 0) throw new StudioError('empty-dataset', `The folder "${name}" holds no files.`);
       const csvFile = picked.find((f) => /\.csv$/i.test(f.path) && !f.path.includes('/'));
@@ -200,6 +229,8 @@ export class DatasetState {
       const { classes } = classIndex(names);
       const seed = options.seed ?? 1;
       const id = `folder-${name}-${options.size}px`;
+      importing = id;
+      this.tell({ kind: 'importing', id, active: true });
       await this.createRecord({ id, name, source: 'folder', imageSize: options.size, classes }, seed, options.fractions);
       await this.refresh(); // list the dataset (as importing) while it imports
       const items: ImportItem[] = imageFiles.map((f) => ({ file: f.file, path: f.path, splitHint: splitFromPath(f.path) }));
@@ -211,6 +242,8 @@ export class DatasetState {
     } catch (e) {
       this.report(e);
       await this.refresh();
+    } finally {
+      if (importing) this.tell({ kind: 'importing', id: importing, active: false });
     }
   }
 
@@ -267,7 +300,7 @@ export class DatasetState {
     }
     if (this.importReport?.datasetId === id) this.importReport = null;
     await this.refresh();
-    await this.refreshStorage();
+    this.tell({ kind: 'datasets-changed' });
   }
 
   async rename(id: string, name: string): Promise<void> {
@@ -277,6 +310,7 @@ export class DatasetState {
     if (!record) return;
     await this.deps.store.put({ ...record, name: trimmed });
     await this.refresh();
+    this.tell({ kind: 'datasets-changed' });
   }
 
   /** Re-draw the patient-level splits of a ready dataset (folders' train/ val/ test/ stay fixed). */

@@ -5,6 +5,9 @@ import type { TrainingApi } from '../../workers/train.worker';
 import type { DatasetRecord, RejectionRecord, RunRecord } from '../platform/db';
 import type { StorageInfo } from '../platform/storage';
 import type { PickedFile } from '../platform/folder';
+import type { OtherTabs, TabMessage } from '../platform/other-tabs';
+
+export type { OtherTabs, TabMessage };
 import type { EpochRecord } from '../lib/train/trainer';
 import type { TrainConfig } from '../lib/train/config';
 

@@ -4,13 +4,14 @@ import type { ImportReport } from '../../../src/platform/export';
 import type { ImportItem, LabelSource } from '../../../src/platform/import-service';
 import type { StorageInfo } from '../../../src/platform/storage';
 import { StudioError } from '../../../src/lib/errors';
+import type { OtherTabs, TabMessage } from '../../../src/platform/other-tabs';
 import { MemoryDatasetStore, dataset, inlinePool, quietErrors, sameThread, savedFiles } from './fakes';
 
 const report = (datasetId: string): ImportReport => ({ datasetId, name: datasetId, classes: [], imageCount: 0, byClass: {}, bySplit: { train: 0, val: 0, test: 0 }, byEncoding: {}, bySplitAndClass: { train: {}, val: {}, test: {} }, rejected: [], leakage: [], patientsInSeveralSplits: [] });
 
 /** An import worker on the in-memory store: chunks count images, finalising marks the dataset ready. */
-function setup(options: { leakage?: Array<{ a: string; b: string }>; failChunk?: boolean } = {}) {
-  const store = new MemoryDatasetStore();
+function setup(options: { leakage?: Array<{ a: string; b: string }>; failChunk?: boolean; store?: MemoryDatasetStore; tabs?: OtherTabs } = {}) {
+  const store = options.store ?? new MemoryDatasetStore();
   const chunks: Array<{ start: number; count: number }> = [];
   const imported: Array<{ paths: string[]; labels: LabelSource; size: number }> = [];
   const finalize = async (id: string) => {
@@ -18,7 +19,7 @@ function setup(options: { leakage?: Array<{ a: string; b: string }>; failChunk?:
     await store.put({ ...record, status: 'ready', imageCount: chunks.reduce((n, c) => n + c.count, 0) + imported.reduce((n, c) => n + c.paths.length, 0) });
     return { imageCount: 0, rejectedCount: 0, mean: 0.5, std: 0.2, splitCounts: { train: 0, val: 0, test: 0 }, leakage: options.leakage ?? [] };
   };
-  const state: { datasets?: DatasetState; cancelAfterTwo?: boolean } = {};
+  const state: { datasets?: DatasetState; cancelAfterTwo?: boolean; store?: (bytes: number) => number } = {};
   const seenProgress: string[] = [];
   const pool = inlinePool({
     generateDemo: async (_id: string, _size: number, _seed: number, _pos: number, start: number, count: number) => {
@@ -41,10 +42,12 @@ function setup(options: { leakage?: Array<{ a: string; b: string }>; failChunk?:
     },
   });
   const storage: StorageInfo = { usageBytes: 1536, quotaBytes: 2 * 1024 ** 3, persisted: false, ephemeral: false };
+  let stored = 0;
   const { errors } = quietErrors();
   const { save, files } = savedFiles();
-  const datasets = new DatasetState({ pool, store, errors, save, callback: sameThread, storage: { info: async () => storage, requestPersistent: async () => true }, pause: async () => {} });
+  const datasets = new DatasetState({ pool, store, errors, save, callback: sameThread, storage: { info: async () => ({ ...storage, usageBytes: storage.usageBytes + stored }), requestPersistent: async () => true }, pause: async () => {}, tabs: options.tabs });
   state.datasets = datasets;
+  state.store = (bytes: number) => (stored += bytes);
   return { datasets, store, chunks, imported, errors, files, seenProgress, state };
 }
 
@@ -60,6 +63,15 @@ describe('DatasetState', () => {
     expect(datasets.selectedId).toBe(id);
     expect(datasets.importReport?.datasetId).toBe(id);
     expect(datasets.lastImport?.datasetId).toBe(id);
+  });
+
+  it('the storage figure follows an import: what the browser reports after the writes', async () => {
+    const { datasets, state } = setup();
+    await datasets.initStorage();
+    expect(datasets.storageUsage?.used).toBe('1.5 KB');
+    state.store!(3 * 1024 ** 2);
+    await datasets.importDemo({ count: 8, size: 32, seed: 1 });
+    expect(datasets.storageUsage?.used).toBe('3.0 MB');
   });
 
   it('a cancelled import stops dispatching and is listed as importing, not finalised', async () => {
@@ -151,5 +163,38 @@ describe('DatasetState', () => {
 
   it('newest first', () => {
     expect(sortDatasets([dataset('a', { createdAt: 1 }), dataset('c', { createdAt: 3 }), dataset('b', { createdAt: 2 })]).map((d) => d.id)).toEqual(['c', 'b', 'a']);
+  });
+});
+
+/** Two tabs on one database: what one posts, the other hears (as a BroadcastChannel: never the sender). */
+function twoTabs(): [OtherTabs, OtherTabs] {
+  const listeners: Array<Array<(m: TabMessage) => void>> = [[], []];
+  const tab = (me: number): OtherTabs => ({
+    post: (m) => listeners[1 - me].forEach((l) => l(m)),
+    subscribe: (l) => {
+      listeners[me].push(l);
+      return () => undefined;
+    },
+  });
+  return [tab(0), tab(1)];
+}
+
+describe('two tabs', () => {
+  it("an import in one tab shows in the other as importing, then ready; a delete there empties this tab's list", async () => {
+    const store = new MemoryDatasetStore();
+    const [tabA, tabB] = twoTabs();
+    const a = setup({ store, tabs: tabA }).datasets;
+    const b = setup({ store, tabs: tabB }).datasets;
+    const id = 'demo-8-32px-seed1';
+    const seenInB: string[][] = [];
+    tabB.subscribe(() => seenInB.push([...b.importingElsewhere])); // after B's own handler
+    await a.importDemo({ count: 8, size: 32, seed: 1 });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seenInB).toEqual([[id], [id], []]); // importing, datasets-changed (still importing), done
+    expect(b.importedElsewhere(id)).toBe(false);
+    expect(b.list.map((d) => [d.id, d.status])).toEqual([[id, 'ready']]);
+    await b.remove(id);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(a.list).toEqual([]);
   });
 });
