@@ -195,31 +195,45 @@ export class DatasetState {
     this.tell({ kind: 'datasets-changed' });
   }
 
-  async importDemo(options: { count?: number; size?: number; seed?: number } = {}): Promise<void> {
-    const count = options.count ?? DEMO_DEFAULTS.count;
-    const size = options.size ?? DEMO_DEFAULTS.size;
-    const seed = options.seed ?? DEMO_DEFAULTS.seed;
-    const id = `demo-${count}-${size}px-seed${seed}`;
-    this.tell({ kind: 'importing', id, active: true });
+  /**
+   * One import: `prepare` checks the input and returns the dataset's id and what fills it (true: completely);
+   * the other tabs hear it start and end; a complete import is finalised, an incomplete one listed.
+   */
+  private async runImport(prepare: () => Promise<{ id: string; fill: () => Promise<boolean> }>): Promise<void> {
+    let id: string | undefined;
     try {
-      await this.createRecord({ id, name: `Demo: ${count} synthetic radiographs, ${size} px`, source: 'demo', imageSize: size, classes: ['normal', 'pneumonia'] }, seed);
-      const starts = chunk(Array.from({ length: count }, (_, i) => i), CHUNK);
-      const complete = await this.runChunks('Generating demo images', starts, count, (api, idx) =>
-        api.generateDemo(id, size, seed, DEMO_DEFAULTS.positiveFraction, idx[0], idx.length),
-      );
-      if (complete) await this.finish(id);
+      const plan = await prepare();
+      id = plan.id;
+      this.tell({ kind: 'importing', id, active: true });
+      if (await plan.fill()) await this.finish(id);
       else await this.refresh();
     } catch (e) {
       this.report(e);
       await this.refresh();
     } finally {
-      this.tell({ kind: 'importing', id, active: false });
+      if (id) this.tell({ kind: 'importing', id, active: false });
     }
   }
 
+  async importDemo(options: { count?: number; size?: number; seed?: number } = {}): Promise<void> {
+    const count = options.count ?? DEMO_DEFAULTS.count;
+    const size = options.size ?? DEMO_DEFAULTS.size;
+    const seed = options.seed ?? DEMO_DEFAULTS.seed;
+    const id = `demo-${count}-${size}px-seed${seed}`;
+    await this.runImport(async () => ({
+      id,
+      fill: async () => {
+        await this.createRecord({ id, name: `Demo: ${count} synthetic radiographs, ${size} px`, source: 'demo', imageSize: size, classes: ['normal', 'pneumonia'] }, seed);
+        const starts = chunk(Array.from({ length: count }, (_, i) => i), CHUNK);
+        return this.runChunks('Generating demo images', starts, count, (api, idx) =>
+          api.generateDemo(id, size, seed, DEMO_DEFAULTS.positiveFraction, idx[0], idx.length),
+        );
+      },
+    }));
+  }
+
   async importFolder(name: string, picked: PickedFile[], options: ImportOptions): Promise<void> {
-    let importing: string | undefined;
-    try {
+    await this.runImport(async () => {
       if (picked.length === 0) throw new StudioError('empty-dataset', `The folder "${name}" holds no files.`);
       const csvFile = picked.find((f) => /\.csv$/i.test(f.path) && !f.path.includes('/'));
       let table: LabelTable | null = null;
@@ -227,24 +241,19 @@ export class DatasetState {
       const imageFiles = picked.filter((f) => f !== csvFile);
       const names = table ? [...new Set(table.labels.values())] : [...new Set(imageFiles.map((f) => labelFromPath(f.path)).filter((l): l is string => l !== null))];
       const { classes } = classIndex(names);
-      const seed = options.seed ?? 1;
       const id = `folder-${name}-${options.size}px`;
-      importing = id;
-      this.tell({ kind: 'importing', id, active: true });
-      await this.createRecord({ id, name, source: 'folder', imageSize: options.size, classes }, seed, options.fractions);
-      await this.refresh(); // list the dataset (as importing) while it imports
-      const items: ImportItem[] = imageFiles.map((f) => ({ file: f.file, path: f.path, splitHint: splitFromPath(f.path) }));
-      const complete = await this.runChunks(`Importing ${name}`, chunk(items, CHUNK), items.length, (api, unit) =>
-        api.importFiles(id, options.size, options.fit ?? 'stretch', { classes, table }, unit),
-      );
-      if (complete) await this.finish(id);
-      else await this.refresh();
-    } catch (e) {
-      this.report(e);
-      await this.refresh();
-    } finally {
-      if (importing) this.tell({ kind: 'importing', id: importing, active: false });
-    }
+      return {
+        id,
+        fill: async () => {
+          await this.createRecord({ id, name, source: 'folder', imageSize: options.size, classes }, options.seed ?? 1, options.fractions);
+          await this.refresh(); // list the dataset (as importing) while it imports
+          const items: ImportItem[] = imageFiles.map((f) => ({ file: f.file, path: f.path, splitHint: splitFromPath(f.path) }));
+          return this.runChunks(`Importing ${name}`, chunk(items, CHUNK), items.length, (api, unit) =>
+            api.importFiles(id, options.size, options.fit ?? 'stretch', { classes, table }, unit),
+          );
+        },
+      };
+    });
   }
 
   /** Import a picked or dropped folder with the page's settings; a bad split spec is reported, nothing imported. */
