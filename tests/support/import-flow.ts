@@ -7,24 +7,25 @@ import { decode as decodePng } from 'fast-png';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { csvRecords as readCsv } from '../../src/lib/dataset/csv';
+import { UI, sel } from '../../src/cli/ui';
 
 /** Wait for the backend, set the stored size and split, then choose `dir` in the folder input (Playwright uploads directories in Chromium). */
 export async function importFolder(page: Page, dir: string, options: { size: number; split?: string }): Promise<void> {
   // the default size follows the training backend (32 px on a software adapter): let it settle first
-  await page.waitForSelector('[data-testid="backend"][data-backend]:not([data-backend=""])', { timeout: 120_000 });
-  await page.fill('[data-testid="import-size"]', String(options.size));
-  if ((await page.inputValue('[data-testid="import-size"]')) !== String(options.size)) throw new Error('import size did not take');
-  if (options.split) await page.fill('[data-testid="import-split"]', options.split);
-  await page.setInputFiles('[data-testid="folder-input"]', dir);
+  await page.waitForSelector(`${sel(UI.backend)}[data-backend]:not([data-backend=""])`, { timeout: 120_000 });
+  await page.fill(sel(UI.importSize), String(options.size));
+  if ((await page.inputValue(sel(UI.importSize))) !== String(options.size)) throw new Error('import size did not take');
+  if (options.split) await page.fill(sel(UI.importSplit), options.split);
+  await page.setInputFiles(sel(UI.folderInput), dir);
 }
 
 /** Wait for the dataset to be ready, failing early (with the studio's message) when an error is shown. */
 export async function waitForReady(page: Page, datasetId: string, timeoutMs: number): Promise<void> {
-  const ready = `[data-testid="dataset-row"][data-id="${datasetId}"][data-status="ready"]`;
-  await page.waitForSelector(`${ready}, [data-testid="error"]`, { timeout: timeoutMs });
+  const ready = `${sel(UI.datasetRow)}[data-id="${datasetId}"][data-status="ready"]`;
+  await page.waitForSelector(`${ready}, ${sel(UI.error)}`, { timeout: timeoutMs });
   if (!(await page.$(ready))) {
-    const progress = await page.$('[data-testid="progress"]');
-    throw new Error(`import failed: ${await page.textContent('[data-testid="error"]')} (progress: ${progress ? await progress.textContent() : 'none'})`);
+    const progress = await page.$(sel(UI.importProgress));
+    throw new Error(`import failed: ${await page.textContent(sel(UI.error))} (progress: ${progress ? await progress.textContent() : 'none'})`);
   }
 }
 
@@ -67,7 +68,7 @@ export { readCsv };
 
 /** Click export-zip, capture the download and unzip it in Node. */
 export async function exportZip(page: Page, timeoutMs: number): Promise<ExportedDataset> {
-  const [download] = await Promise.all([page.waitForEvent('download', { timeout: timeoutMs }), page.click('[data-testid="export-zip"]')]);
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: timeoutMs }), page.click(sel(UI.exportZip))]);
   const zipPath = await download.path();
   const files = unzipSync(new Uint8Array(await readFile(zipPath)));
   return {
@@ -118,7 +119,7 @@ export async function readText(path: string): Promise<string> {
  * a 0.3–2 s task depending on machine load). showDirectoryPicker does not have that cost.
  */
 export async function watchLongTasksFromNow(page: Page): Promise<void> {
-  await page.waitForSelector('[data-testid="backend"][data-backend]:not([data-backend=""])', { timeout: 120_000 });
+  await page.waitForSelector(`${sel(UI.backend)}[data-backend]:not([data-backend=""])`, { timeout: 120_000 });
   await page.evaluate(() => {
     const w = window as unknown as { __importTasks: Array<{ startMs: number; durationMs: number }> };
     w.__importTasks = [];
