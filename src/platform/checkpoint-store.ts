@@ -76,12 +76,25 @@ export function loadNewestCheckpoint(runId: string): Promise<CheckpointData | un
   return loadCheckpoint(runId, newestCheckpoint);
 }
 
-/** The checkpoint of one epoch (e.g. the best, which pruning keeps); undefined when it was pruned or never written. */
-export function loadEpochCheckpoint(runId: string, epoch: number): Promise<CheckpointData | undefined> {
-  return loadCheckpoint(runId, (all) => all.find((c) => c.epoch === epoch));
+/**
+ * The model's safetensors of one epoch's checkpoint (e.g. the best, which pruning keeps), without the optimizer
+ * state; undefined when it was pruned or never written.
+ */
+export async function loadEpochWeights(runId: string, epoch: number): Promise<Uint8Array | undefined> {
+  return (await loadCheckpoint(runId, (all) => all.find((c) => c.epoch === epoch), false))?.weights;
 }
 
-async function loadCheckpoint(runId: string, pick: <T extends { epoch: number }>(all: T[]) => T | undefined): Promise<CheckpointData | undefined> {
+function loadCheckpoint(runId: string, pick: <T extends { epoch: number }>(all: T[]) => T | undefined): Promise<CheckpointData | undefined>;
+function loadCheckpoint(
+  runId: string,
+  pick: <T extends { epoch: number }>(all: T[]) => T | undefined,
+  withOptimizer: false,
+): Promise<Omit<CheckpointData, 'optimizer'> | undefined>;
+async function loadCheckpoint(
+  runId: string,
+  pick: <T extends { epoch: number }>(all: T[]) => T | undefined,
+  withOptimizer = true,
+): Promise<(Omit<CheckpointData, 'optimizer'> & { optimizer?: Uint8Array }) | undefined> {
   let read;
   try {
     const db = await openStudioDb();
@@ -89,7 +102,7 @@ async function loadCheckpoint(runId: string, pick: <T extends { epoch: number }>
     const chosen = pick(await tx.objectStore('checkpoints').index('byRun').getAll(IDBKeyRange.only(runId)));
     if (!chosen) return undefined;
     const weights = await readStoredBytes(tx, chosen.weights, `checkpoint of epoch ${chosen.epoch} (weights)`);
-    const optimizer = await readStoredBytes(tx, chosen.optimizer, `checkpoint of epoch ${chosen.epoch} (optimizer state)`);
+    const optimizer = withOptimizer ? await readStoredBytes(tx, chosen.optimizer, `checkpoint of epoch ${chosen.epoch} (optimizer state)`) : undefined;
     await tx.done;
     read = { chosen, weights, optimizer };
   } catch (e) {
@@ -99,7 +112,7 @@ async function loadCheckpoint(runId: string, pick: <T extends { epoch: number }>
   return {
     epoch: chosen.epoch,
     weights: await read.weights(),
-    optimizer: await read.optimizer(),
+    ...(read.optimizer ? { optimizer: await read.optimizer() } : {}),
     optimizerStep: chosen.optimizerStep,
     history: chosen.history,
     monitorValue: chosen.monitorValue,

@@ -36,11 +36,16 @@ export async function readPixelRecords(ids: string[]): Promise<Array<PixelRecord
   return rows;
 }
 
+/** The error for a dataset that is missing or not fully imported. */
+export function notImportedError(): StudioError {
+  return new StudioError('empty-dataset', 'This dataset is not fully imported yet: finish or restart its import first.');
+}
+
 export async function openStoredDataset(datasetId: string, known?: DatasetRecord): Promise<StoredDataset> {
   const db = await openStudioDb();
   const record = known ?? (await db.get('datasets', datasetId));
   if (!record || record.status !== 'ready' || !record.stats) {
-    throw new StudioError('empty-dataset', 'This dataset is not fully imported yet: finish or restart its import first.');
+    throw notImportedError();
   }
   const metas = await db.getAllFromIndex('images', 'byDataset', datasetId);
   metas.sort(bySourcePath);

@@ -17,7 +17,7 @@ import type { ImageRecord } from './db';
 import { session as trainingSession } from './training-service';
 import type { TrainingSession } from './training-session';
 import { readingSession } from './session-guard';
-import { datasetVersion, openStoredDataset, readDatasetRecord, readPixelRecords, type StoredDataset } from './dataset-source';
+import { datasetVersion, notImportedError, openStoredDataset, readDatasetRecord, readPixelRecords, type StoredDataset } from './dataset-source';
 import { transfer } from 'comlink';
 
 export type { CamMethod, Explanation } from '../lib/eval';
@@ -66,9 +66,11 @@ class ExplainService {
   private async externalSet(datasetId: string): Promise<StoredDataset> {
     const { model, dataset } = this.session();
     const record = await readDatasetRecord(datasetId);
-    if (!record) this.externals.forget(datasetId);
-    // without a record, openStoredDataset reports the dataset as not (or no longer) imported
-    const ext = record ? await this.externals.get(datasetId, datasetVersion(record), () => openStoredDataset(datasetId, record)) : await openStoredDataset(datasetId);
+    if (!record) {
+      this.externals.forget(datasetId);
+      throw notImportedError();
+    }
+    const ext = await this.externals.get(datasetId, datasetVersion(record), () => openStoredDataset(datasetId, record));
     if (ext.record.imageSize !== model.config.inputSize) {
       throw new StudioError(
         'bad-config',

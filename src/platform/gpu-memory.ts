@@ -50,25 +50,27 @@ export interface GpuAllocationMeter {
  * pooled), so the peak is the largest allocation seen just before a release or when growth() is asked.
  */
 export function gpuAllocationMeter(): GpuAllocationMeter {
+  // resolved once: release() runs many times per step (releaseWithinSteps)
+  const pool = gpuPool();
   let base = 0;
   let peak = 0;
   const sample = () => {
-    const s = gpuBufferStats();
+    const s = pool?.stats();
     if (s) peak = Math.max(peak, s.allocatedBytes);
     return s;
   };
   return {
     release: () => {
       sample();
-      releasePooledGpuBuffers();
+      pool?.release();
     },
     begin: () => {
-      releasePooledGpuBuffers();
-      base = peak = gpuBufferStats()?.allocatedBytes ?? 0;
+      pool?.release();
+      base = peak = pool?.stats().allocatedBytes ?? 0;
     },
     growth: () => (sample() ? peak - base : undefined),
     base: () => base,
-    allocated: () => gpuBufferStats()?.allocatedBytes,
+    allocated: () => pool?.stats().allocatedBytes,
   };
 }
 

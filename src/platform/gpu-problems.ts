@@ -8,6 +8,15 @@ import { watchGpuDevice, webGpuInternals, type GpuDeviceLike, type GpuDeviceProb
 
 export type GpuProblemListener = (error: StudioErrorData) => void;
 
+/**
+ * Whether a failed run's error may come from a lost device (worth GpuProblems.lostSoon's wait): not when the
+ * studio diagnosed it itself (a StudioError other than 'internal'; a loss surfaces as a plain error or as
+ * 'internal', e.g. "Training diverged").
+ */
+export function mayBeDeviceLoss(error: unknown): boolean {
+  return !(error instanceof StudioError) || error.code === 'internal';
+}
+
 export class GpuProblems {
   private lostBecause: string | undefined;
   private lostWhileTraining = false;

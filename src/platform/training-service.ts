@@ -19,13 +19,13 @@ import { initBackend, type BackendInfo, type BackendName } from './backend';
 import { useKernels, type KernelChoice } from './studio-kernels';
 import { openStoredDataset, type StoredDataset } from './dataset-source';
 import { openStudioDb, type RunRecord } from './db';
-import { loadEpochCheckpoint, loadNewestCheckpoint, saveCheckpoint } from './checkpoint-store';
+import { loadEpochWeights, loadNewestCheckpoint, saveCheckpoint } from './checkpoint-store';
 import { loadWeights, storeWeights } from './weights-store';
 import { measureStepTimes } from './step-timing';
 import type { StepTiming } from '../lib/train/presets';
 import { transfer } from 'comlink';
 import { SessionHolder, TrainingSession } from './training-session';
-import { GpuProblems, type GpuProblemListener } from './gpu-problems';
+import { GpuProblems, mayBeDeviceLoss, type GpuProblemListener } from './gpu-problems';
 import { bundledTfjsVersions, tfjsVersionProblem } from '../lib/tfjs-internals';
 
 export interface TrainEvents {
@@ -63,9 +63,7 @@ function readWeightsFile(name: string, bytes: Uint8Array): StateDict {
 }
 
 /** Optimizer state as one safetensors blob: keys "m.<param>" and "v.<param>". */
-async function checkpoint(session: TrainingSession, run: RunRecord, epoch: number, history: EpochRecord[], monitorValue: number): Promise<void> {
-  const { model, optimizer } = session;
-  if (!optimizer) return;
+async function checkpoint(model: TrainingSession['model'], optimizer: Adam, run: RunRecord, epoch: number, history: EpochRecord[], monitorValue: number): Promise<void> {
   const weights = writeSafetensors(await exportStateDict(model));
   const state = await optimizer.exportState();
   const merged = new Map([...[...state.m].map(([k, v]) => [`m.${k}`, v] as const), ...[...state.v].map(([k, v]) => [`v.${k}`, v] as const)]);
@@ -76,7 +74,7 @@ class TrainingService {
   private backend: BackendInfo | undefined;
   readonly sessions = new SessionHolder();
   private readonly gpu = new GpuProblems(() => this.isTraining());
-  /** runs asked for and not yet returned (the session counts as training only once its run starts) */
+  /** runs asked for and not yet returned: while any is, the worker counts as training */
   private preparing = 0;
 
   /**
@@ -117,11 +115,11 @@ class TrainingService {
           gpuMemory: gpuMemoryHooks(plan),
           onStep: (p) => events.onStep(p),
           onEpoch: (r) => events.onEpoch(r),
-          checkpoint: (epoch, h, value) => checkpoint(session, run, epoch, h, value),
+          checkpoint: (epoch, h, value) => checkpoint(model, optimizer, run, epoch, h, value),
           // after an early stop the model goes back to its best epoch (pruning keeps that checkpoint)
           restoreBest: async (epoch) => {
-            const best = await loadEpochCheckpoint(run.id, epoch);
-            if (best) loadStateDict(model, readSafetensors(best.weights), { adaptImageNet: false });
+            const best = await loadEpochWeights(run.id, epoch);
+            if (best) loadStateDict(model, readSafetensors(best), { adaptImageNet: false });
           },
           cancelled: () => control.cancelled,
           waitWhilePaused: () => control.waitWhilePaused(),
@@ -134,8 +132,8 @@ class TrainingService {
       return { runId: run.id, outcome };
     } catch (e) {
       // after a device loss the run stays 'running' so that a reload offers to resume it; the failing op
-      // can reject before device.lost resolves, hence the short wait
-      if (await this.gpu.lostSoon()) return { runId: run.id, error: toErrorData(this.gpu.lostError()) };
+      // can reject before device.lost resolves, hence the short wait (skipped for errors the studio diagnosed)
+      if ((this.gpu.lost || mayBeDeviceLoss(e)) && (await this.gpu.lostSoon())) return { runId: run.id, error: toErrorData(this.gpu.lostError()) };
       run.status = 'failed';
       await db.put('runs', run).catch(() => undefined);
       return { runId: run.id, error: toErrorData(e) };
@@ -237,8 +235,9 @@ class TrainingService {
     this.sessions.peek()?.control.cancel();
   }
 
+  /** runTraining only runs inside preparingRun, so the count alone decides */
   isTraining(): boolean {
-    return this.preparing > 0 || (this.sessions.peek()?.training ?? false);
+    return this.preparing > 0;
   }
 
   /**

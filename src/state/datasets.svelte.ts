@@ -196,7 +196,7 @@ export class DatasetState {
   }
 
   /**
-   * One import: `prepare` checks the input and returns the dataset's id and what fills it (true: completely);
+   * One import: `prepare` checks the input, writes the record and returns the dataset's id and what fills it (true: completely);
    * the other tabs hear it start and end; a complete import is finalised, an incomplete one listed.
    */
   private async runImport(prepare: () => Promise<{ id: string; fill: () => Promise<boolean> }>): Promise<void> {
@@ -220,16 +220,19 @@ export class DatasetState {
     const size = options.size ?? DEMO_DEFAULTS.size;
     const seed = options.seed ?? DEMO_DEFAULTS.seed;
     const id = `demo-${count}-${size}px-seed${seed}`;
-    await this.runImport(async () => ({
-      id,
-      fill: async () => {
-        await this.createRecord({ id, name: `Demo: ${count} synthetic radiographs, ${size} px`, source: 'demo', imageSize: size, classes: ['normal', 'pneumonia'] }, seed);
-        const starts = chunk(Array.from({ length: count }, (_, i) => i), CHUNK);
-        return this.runChunks('Generating demo images', starts, count, (api, idx) =>
-          api.generateDemo(id, size, seed, DEMO_DEFAULTS.positiveFraction, idx[0], idx.length),
-        );
-      },
-    }));
+    await this.runImport(async () => {
+      // written before the other tabs are told, so their refresh lists it
+      await this.createRecord({ id, name: `Demo: ${count} synthetic radiographs, ${size} px`, source: 'demo', imageSize: size, classes: ['normal', 'pneumonia'] }, seed);
+      return {
+        id,
+        fill: async () => {
+          const starts = chunk(Array.from({ length: count }, (_, i) => i), CHUNK);
+          return this.runChunks('Generating demo images', starts, count, (api, idx) =>
+            api.generateDemo(id, size, seed, DEMO_DEFAULTS.positiveFraction, idx[0], idx.length),
+          );
+        },
+      };
+    });
   }
 
   async importFolder(name: string, picked: PickedFile[], options: ImportOptions): Promise<void> {
@@ -242,10 +245,11 @@ export class DatasetState {
       const names = table ? [...new Set(table.labels.values())] : [...new Set(imageFiles.map((f) => labelFromPath(f.path)).filter((l): l is string => l !== null))];
       const { classes } = classIndex(names);
       const id = `folder-${name}-${options.size}px`;
+      // written before the other tabs are told, so their refresh lists it
+      await this.createRecord({ id, name, source: 'folder', imageSize: options.size, classes }, options.seed ?? 1, options.fractions);
       return {
         id,
         fill: async () => {
-          await this.createRecord({ id, name, source: 'folder', imageSize: options.size, classes }, options.seed ?? 1, options.fractions);
           await this.refresh(); // list the dataset (as importing) while it imports
           const items: ImportItem[] = imageFiles.map((f) => ({ file: f.file, path: f.path, splitHint: splitFromPath(f.path) }));
           return this.runChunks(`Importing ${name}`, chunk(items, CHUNK), items.length, (api, unit) =>
@@ -266,7 +270,6 @@ export class DatasetState {
       return;
     }
     await this.importFolder(picked.name, picked.files, { size: settings.size, seed: settings.seed, fractions });
-    await this.refreshStorage();
   }
 
   /**
@@ -282,10 +285,10 @@ export class DatasetState {
     }
   }
 
-  /** Ask for persistent storage once (the page's start), then show what is stored. */
+  /** The page's start: ask for persistent storage once, then read the list and storage (one read, after the request). */
   async initStorage(): Promise<void> {
     await this.deps.storage.requestPersistent().catch(() => false);
-    await this.refreshStorage();
+    await this.refresh();
   }
 
   /** what the page prints: "1.5 MB" used of "2 GB" */

@@ -231,15 +231,14 @@ export class EvaluationState {
 
   /** metrics.json as of now: every evaluated set at the current threshold */
   metricsDocument(): MetricsDocument {
-    const p = this.pointing;
     return metricsDocument({
       generatedAt: (this.deps.now?.() ?? new Date()).toISOString(),
       runId: this.model?.runId ?? null,
       model: this.context,
       config: this.model ? $state.snapshot(this.model.config) : null,
       threshold: this.threshold,
-      sets: $state.snapshot(this.sets),
-      pointing: p && { split: p.split, hits: p.hits, total: p.total, accuracy: p.accuracy },
+      sets: this.sets, // only read: no deep copy of every set's logits
+      pointing: this.pointing,
     });
   }
 
@@ -248,7 +247,7 @@ export class EvaluationState {
   }
 
   downloadPredictions(): void {
-    const rows = predictionRows($state.snapshot(this.sets), this.context?.classes ?? [], this.threshold);
+    const rows = predictionRows(this.sets, this.context?.classes ?? [], this.threshold);
     this.deps.save(new Blob([predictionsCsv(rows)], { type: 'text/csv' }), 'predictions.csv');
   }
 

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { UI, sel } from '../../src/cli/ui';
-import { importDemo, setTraining, studioFixture, trainingEnd, waitForBackend } from '../support/studio-fixture';
+import { importDemo, setTraining, startTraining, studioFixture, trainingEnd, waitForBackend } from '../support/studio-fixture';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -33,6 +33,14 @@ async function violations(page: Page): Promise<string[]> {
 const focusedWithin = (page: Page, testId: string) => page.evaluate((s) => !!document.activeElement?.closest(s), sel(testId));
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
 
+/** The open dialog `dialog` holds focus, closes on Escape and gives focus back to `opener`. */
+async function escapeDialog(page: Page, dialog: string, opener: string): Promise<void> {
+  expect(await focusedWithin(page, dialog)).toBe(true);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector(sel(dialog), { state: 'detached' });
+  expect(await focusedId(page)).toBe(opener);
+}
+
 describe('accessibility', () => {
   const studio = studioFixture();
 
@@ -52,14 +60,10 @@ describe('accessibility', () => {
     await thumbnail.press('Enter');
     await page.waitForSelector(sel(UI.imageViewer));
     found.viewer = await violations(page);
-    expect(await focusedWithin(page, UI.imageViewer)).toBe(true);
-    await page.keyboard.press('Escape');
-    await page.waitForSelector(sel(UI.imageViewer), { state: 'detached' });
-    expect(await focusedId(page)).toBe(UI.thumbnail);
+    await escapeDialog(page, UI.imageViewer, UI.thumbnail);
 
     await setTraining(page, { epochs: 2, batch: 8, width: 0.125 });
-    await page.click(sel(UI.train));
-    await page.waitForSelector(sel(UI.progress), { timeout: 300_000 });
+    await startTraining(page);
     found.training = await violations(page);
     expect(await trainingEnd(page, 600_000)).toBe('done');
     await page.waitForSelector(sel(UI.metrics), { timeout: 300_000 });
@@ -68,10 +72,7 @@ describe('accessibility', () => {
     await page.click(sel(UI.openReport));
     await page.waitForSelector(sel(UI.report));
     found.report = await violations(page);
-    expect(await focusedWithin(page, UI.report)).toBe(true);
-    await page.keyboard.press('Escape');
-    await page.waitForSelector(sel(UI.report), { state: 'detached' });
-    expect(await focusedId(page)).toBe(UI.openReport);
+    await escapeDialog(page, UI.report, UI.openReport);
 
     for (const [state, list] of Object.entries(found)) console.log(`${state}: ${list.length} violation(s)${list.map((v) => `\n  ${v}`).join('')}`);
     expect(found).toEqual({ landing: [], imported: [], viewer: [], training: [], evaluated: [], report: [] });

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openStudio, servePreview, type Served, type Session } from '../support/browser';
 import { UI, sel } from '../../src/cli/ui';
-import { importDemo, setTraining, waitForBackend } from '../support/studio-fixture';
+import { errorBanners, importDemo, setTraining, startTraining, waitForBackend } from '../support/studio-fixture';
 
 /** Destroys the WebGPU device in the worker that holds one; false when none does. */
 async function destroyGpuDevice(page: Page): Promise<boolean> {
@@ -23,10 +23,11 @@ async function destroyGpuDevice(page: Page): Promise<boolean> {
   return false;
 }
 
-async function errorBanners(page: Page) {
+/** The error banners once one shows and a second would have shown too. */
+async function settledErrorBanners(page: Page) {
   await page.waitForSelector(sel(UI.error), { timeout: 120_000 });
   await page.waitForTimeout(1000); // a second report (e.g. the failed run's) would show by now
-  return page.locator(sel(UI.error)).evaluateAll((els) => els.map((e) => ({ code: e.getAttribute('data-code'), text: e.textContent ?? '' })));
+  return errorBanners(page);
 }
 
 describe('GPU device loss', () => {
@@ -50,7 +51,7 @@ describe('GPU device loss', () => {
     await waitForBackend(page, 'webgpu');
     expect(await page.locator(sel(UI.error)).count()).toBe(0);
     expect(await destroyGpuDevice(page)).toBe(true);
-    const banners = await errorBanners(page);
+    const banners = await settledErrorBanners(page);
     expect(banners).toHaveLength(1);
     expect(banners[0].code).toBe('device-lost');
     expect(banners[0].text).toContain('The GPU device was lost (destroyed');
@@ -63,10 +64,9 @@ describe('GPU device loss', () => {
     await waitForBackend(page, 'webgpu');
     await importDemo(page, 16);
     await setTraining(page, { epochs: 20, batch: 4, width: 0.125 });
-    await page.click(sel(UI.train));
-    await page.waitForSelector(sel(UI.progress), { timeout: 300_000 }); // a step has run: the loss hits a run in progress
+    await startTraining(page); // a step has run: the loss hits a run in progress
     expect(await destroyGpuDevice(page)).toBe(true);
-    const banners = await errorBanners(page);
+    const banners = await settledErrorBanners(page);
     expect(banners).toHaveLength(1);
     expect(banners[0].code).toBe('device-lost');
     expect(banners[0].text).toContain('Resume interrupted run');

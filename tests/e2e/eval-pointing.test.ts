@@ -16,11 +16,12 @@
  * touch the zero-padded border, where every activation is weaker; at 224 px (7×7) more cells are interior, and
  * more training images sharpen the maps further (tests/scripts/pointing-analysis.ts repeats the analysis).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { strFromU8 } from 'fflate';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chromiumArgsFor } from '../../src/cli/session';
-import { fill, sel, UI } from '../../src/cli/ui';
+import { downloadBytes, fill, sel, UI } from '../../src/cli/ui';
 import { errorTexts, importDemo, setTraining, studioFixture, trainToEnd, waitForBackend } from '../support/studio-fixture';
 import type { BackendChoice } from '../../src/cli/options';
 
@@ -79,8 +80,7 @@ describe.skipIf(!enabled)('demo pointing game', () => {
     expect(await page.getAttribute(sel(UI.teacherCam), 'data-drawn-for')).not.toBe('');
 
     // predictions.csv covers the scored val and test images
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click(sel(UI.exportPredictions))]);
-    const csv = await readFile((await download.path())!, 'utf8');
+    const csv = strFromU8((await downloadBytes(page, UI.exportPredictions, 'to save predictions')).bytes);
     const rows = csv.trimEnd().split('\r\n');
     expect(rows[0]).toBe('file,patient,split,label,logit,probability,predicted');
     expect(new Set(rows.slice(1).map((r) => r.split(',')[2]))).toEqual(new Set(['val', 'test']));
@@ -89,8 +89,7 @@ describe.skipIf(!enabled)('demo pointing game', () => {
     const saveDir = process.env.EVAL_POINTING_SAVE;
     if (saveDir) {
       await mkdir(saveDir, { recursive: true });
-      const [model] = await Promise.all([page.waitForEvent('download'), page.click(sel(UI.exportModel))]);
-      await model.saveAs(path.join(saveDir, 'model.safetensors'));
+      await writeFile(path.join(saveDir, 'model.safetensors'), (await downloadBytes(page, UI.exportModel, 'to save the model')).bytes);
       const stats = page.locator(sel(UI.datasetStats)).first();
       const meanStd = { mean: Number(await stats.getAttribute('data-mean')), std: Number(await stats.getAttribute('data-std')) };
       await writeFile(path.join(saveDir, 'run.json'), JSON.stringify({ ...CFG, ...meanStd, accuracy, total }, null, 2));

@@ -4,11 +4,11 @@
  * leakage warnings, thumbnail browser with filters, the viewer's metadata as text only, storage, rename, delete.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sel, UI } from '../../src/cli/ui';
+import { strFromU8 } from 'fflate';
+import { downloadBytes, sel, UI } from '../../src/cli/ui';
 import { foreignRequests, mainThreadImageReads } from '../support/browser';
 import { closeViewer, studioFixture } from '../support/studio-fixture';
 import { importFolder, readCsv, storedCounts, waitForReady, watchLongTasksFromNow, watchedLongTasks } from '../support/import-flow';
@@ -54,8 +54,7 @@ describe('dataset report, browser, viewer and management', () => {
     expect(await page.textContent(sel(UI.reportLeakage))).toContain('train/NORMAL/a.dcm');
     expect(await page.textContent(sel(UI.reportPatientLeakage))).toContain('P1');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click(sel(UI.reportCsv))]);
-    const report = readCsv(await readFile(await download.path(), 'utf8'));
+    const report = readCsv(strFromU8((await downloadBytes(page, UI.reportCsv, 'to download the report')).bytes));
     expect(report.filter((r) => r.section === 'rejected').map((r) => r.key)).toEqual(['train/NORMAL/notes.txt']);
     expect(report.find((r) => r.section === 'class' && r.key === 'NORMAL')?.value).toBe('3');
     expect(report.find((r) => r.section === 'encoding')?.key).toContain('1.2.840.10008.1.2.4.50');

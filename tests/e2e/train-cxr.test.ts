@@ -7,8 +7,9 @@ import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fill, sel, UI } from '../../src/cli/ui';
+import { sel, UI } from '../../src/cli/ui';
 import { sharedData } from '../support/browser';
+import { importFolder } from '../support/import-flow';
 import { errorTexts, setTraining, studioFixture, trainToEnd, waitForBackend } from '../support/studio-fixture';
 
 const source = path.join(sharedData, 'cxr-dicom');
@@ -32,9 +33,7 @@ describe.skipIf(!existsSync(source))('training on 200 real chest X-rays (needs .
   it('reaches validation AUC ≥ 0.75 with a constant tensor count', async () => {
     const { page } = studio;
     await waitForBackend(page, 'webgpu');
-    await fill(page, UI.importSize, 64, 'for the stored size');
-    await page.fill(sel(UI.importSplit), '60/35/5');
-    await page.setInputFiles(sel(UI.folderInput), folder);
+    await importFolder(page, folder, { size: 64, split: '60/35/5' });
     await page.waitForSelector(`${sel(UI.datasetRow)}[data-status="ready"]`, { timeout: 300_000 });
     expect(await page.getAttribute(sel(UI.datasetRow), 'data-images')).toBe(String(2 * PER_CLASS));
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UI, sel } from '../../src/cli/ui';
-import { importDemo, setTraining, studioFixture, trainingEnd, waitForBackend } from '../support/studio-fixture';
+import { errorBanners, importDemo, setTraining, startTraining, studioFixture, trainingEnd, waitForBackend } from '../support/studio-fixture';
 
 describe('two tabs', () => {
   const studio = studioFixture();
@@ -23,13 +23,12 @@ describe('two tabs', () => {
     await b.waitForSelector(`${sel(UI.datasetRow)}[data-status="ready"]`, { timeout: 60_000 }); // no reload in b
 
     await setTraining(a, { epochs: 30, batch: 4, width: 0.125 });
-    await a.click(sel(UI.train));
-    await a.waitForSelector(sel(UI.progress), { timeout: 300_000 });
+    await startTraining(a);
     await b.click(`${sel(UI.datasetRow)} ${sel(UI.delete)}`);
     await b.waitForSelector(sel(UI.datasetRow), { state: 'detached' });
 
     expect(await trainingEnd(a, 300_000)).toBe('failed');
-    const banners = await a.locator(sel(UI.error)).evaluateAll((els) => els.map((e) => ({ code: e.getAttribute('data-code'), text: e.textContent ?? '' })));
+    const banners = await errorBanners(a);
     console.log(`tab a: ${JSON.stringify(banners)}`);
     expect(banners).toHaveLength(1);
     expect(banners[0].code).toBe('dataset-deleted');

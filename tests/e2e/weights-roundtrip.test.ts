@@ -3,19 +3,13 @@
  * torchvision's keys and shapes, loads back into a fresh page, and re-exports byte-identically;
  * torchvision .pth files import (and junk is refused with a specific message).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { readSafetensors } from '../../src/lib/model/safetensors';
-import { sel, UI } from '../../src/cli/ui';
+import { downloadBytes, sel, UI } from '../../src/cli/ui';
 import { sharedData } from '../support/browser';
 import { importDemo, setTraining, studioFixture, trainToEnd, waitForBackend } from '../support/studio-fixture';
-
-async function download(page: Page, testId: string): Promise<Buffer> {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(sel(testId))]);
-  return readFileSync(await dl.path());
-}
 
 describe('model weights round trip', () => {
   const studio = studioFixture();
@@ -27,7 +21,7 @@ describe('model weights round trip', () => {
     await setTraining(page, { epochs: 1 });
     expect(await trainToEnd(page, 600_000)).toBe('done');
 
-    const first = await download(page, UI.exportModel);
+    const first = Buffer.from((await downloadBytes(page, UI.exportModel, 'to export the trained model')).bytes);
     const sd = readSafetensors(new Uint8Array(first));
     expect(sd.get('conv1.weight')?.shape).toEqual([8, 1, 7, 7]); // width × 0.125
     expect(sd.get('fc.weight')?.shape).toEqual([1, 64]);
@@ -39,7 +33,7 @@ describe('model weights round trip', () => {
     await waitForBackend(page, 'webgpu');
     await page.setInputFiles(sel(UI.modelInput), { name: 'model.safetensors', mimeType: 'application/octet-stream', buffer: first });
     await page.waitForSelector(`${sel(UI.exportModel)}:not([disabled])`, { timeout: 60_000 });
-    const second = await download(page, UI.exportModel);
+    const second = Buffer.from((await downloadBytes(page, UI.exportModel, 'to export the loaded model')).bytes);
     expect(Buffer.compare(first, second)).toBe(0);
 
     await page.setInputFiles(sel(UI.weightsInput), { name: 'not-weights.pth', mimeType: 'application/octet-stream', buffer: Buffer.from('hello') });

@@ -22,6 +22,13 @@ const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
 const JPEG_2000 = '1.2.840.10008.1.2.4.90';
 const MPEG2 = '1.2.840.10008.1.2.4.100';
 
+/** JPEG-LS: SOI, SOF55 (rows×columns, 8 bits, one component), then garbage; `end` appends EOI. */
+export function jpegLsStream(rows: number, columns: number, end: boolean): Uint8Array {
+  const sof55 = [0xff, 0xf7, 0x00, 0x0b, 8, rows >> 8, rows & 0xff, columns >> 8, columns & 0xff, 1, 1, 0x11, 0];
+  const garbage = Array.from({ length: 200 }, (_, i) => (i * 53 + 7) & 0x7f);
+  return new Uint8Array([0xff, 0xd8, ...sof55, ...garbage, ...(end ? [0xff, 0xd9] : [])]);
+}
+
 /** A JPEG stream that starts properly (SOI, SOF0 for rows×columns, one component) and continues as garbage. */
 export function jpegWithFrameHeader(rows: number, columns: number, garbageBytes = 64): Uint8Array {
   const sof = [0xff, 0xc0, 0x00, 0x0b, 8, rows >> 8, rows & 0xff, columns >> 8, columns & 0xff, 1, 1, 0x11, 0];

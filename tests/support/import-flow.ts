@@ -8,11 +8,12 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { csvRecords as readCsv } from '../../src/lib/dataset/csv';
 import { UI, sel } from '../../src/cli/ui';
+import { waitForBackend } from './studio-steps';
 
 /** Wait for the backend, set the stored size and split, then choose `dir` in the folder input (Playwright uploads directories in Chromium). */
 export async function importFolder(page: Page, dir: string, options: { size: number; split?: string }): Promise<void> {
   // the default size follows the training backend (32 px on a software adapter): let it settle first
-  await page.waitForSelector(`${sel(UI.backend)}[data-backend]:not([data-backend=""])`, { timeout: 120_000 });
+  await waitForBackend(page);
   await page.fill(sel(UI.importSize), String(options.size));
   if ((await page.inputValue(sel(UI.importSize))) !== String(options.size)) throw new Error('import size did not take');
   if (options.split) await page.fill(sel(UI.importSplit), options.split);
@@ -119,7 +120,7 @@ export async function readText(path: string): Promise<string> {
  * a 0.3–2 s task depending on machine load). showDirectoryPicker does not have that cost.
  */
 export async function watchLongTasksFromNow(page: Page): Promise<void> {
-  await page.waitForSelector(`${sel(UI.backend)}[data-backend]:not([data-backend=""])`, { timeout: 120_000 });
+  await waitForBackend(page);
   await page.evaluate(() => {
     const w = window as unknown as { __importTasks: Array<{ startMs: number; durationMs: number }> };
     w.__importTasks = [];

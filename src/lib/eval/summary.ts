@@ -59,34 +59,59 @@ export function imageLoss(logits: number[], label: number): number {
   return -Math.log(Math.max(softmax(logits)[label], 1e-12));
 }
 
+/** What the metrics start from: σ(z) per example for one logit, softmax vectors for N logits. */
+export type LogitProbabilities = { kind: 'binary'; scores: number[] } | { kind: 'multiclass'; vectors: number[][]; numClasses: number };
+
+export function logitProbabilities(logits: ArrayLike<number>[]): LogitProbabilities {
+  if (logits.length > 0 && logits[0].length === 1) return { kind: 'binary', scores: logits.map((l) => sigmoid(l[0])) };
+  return { kind: 'multiclass', vectors: logits.map((l) => softmax(l)), numClasses: logits[0]?.length ?? 0 };
+}
+
+type CoreMetrics = { kind: 'binary'; binary: BinaryMetrics } | { kind: 'multiclass'; multi: MulticlassMetrics };
+
+function coreMetrics(labels: number[], p: LogitProbabilities, threshold: number): CoreMetrics {
+  return p.kind === 'binary'
+    ? { kind: 'binary', binary: binaryMetrics(labels, p.scores, threshold) }
+    : { kind: 'multiclass', multi: multiclassMetrics(labels, p.vectors, p.numClasses) };
+}
+
 /**
  * The one logits → metrics path (one logit: sigmoid and `threshold`; N logits: softmax and argmax). The page's
- * tables, metrics.json and, through `headlineMetrics`, a training epoch's validation summary all come from here.
+ * tables, metrics.json and, through `headlineFromProbabilities`, a training epoch's validation summary all come from here.
  */
 export function metricsFromLogits(labels: number[], logits: ArrayLike<number>[], threshold: number): SetMetrics | null {
   if (logits.length === 0) return null;
-  if (logits[0].length === 1) {
-    const scores = logits.map((l) => sigmoid(l[0]));
-    const binary = binaryMetrics(labels, scores, threshold);
-    return {
-      kind: 'binary',
-      binary,
-      roc: rocCurve(labels, scores),
-      pr: precisionRecallCurve(labels, scores),
-      confusion: [
-        [binary.tn, binary.fp],
-        [binary.fn, binary.tp],
-      ],
-    };
-  }
-  const k = logits[0].length;
-  return { kind: 'multiclass', multi: multiclassMetrics(labels, logits.map((l) => softmax(l)), k) };
+  const p = logitProbabilities(logits);
+  const core = coreMetrics(labels, p, threshold);
+  if (core.kind === 'multiclass' || p.kind === 'multiclass') return core as SetMetrics;
+  const { binary } = core;
+  return {
+    kind: 'binary',
+    binary,
+    roc: rocCurve(labels, p.scores),
+    pr: precisionRecallCurve(labels, p.scores),
+    confusion: [
+      [binary.tn, binary.fp],
+      [binary.fn, binary.tp],
+    ],
+  };
 }
 
 /** Accuracy, ROC AUC (macro one-vs-rest for N classes) and F1 (macro for N classes) of a set. */
-export function headlineMetrics(m: SetMetrics): { accuracy: number; auc: number; f1: number } {
+export function headlineMetrics(m: CoreMetrics): { accuracy: number; auc: number; f1: number } {
   if (m.kind === 'binary') return { accuracy: m.binary.accuracy, auc: m.binary.rocAuc, f1: m.binary.f1 };
   return { accuracy: m.multi.accuracy, auc: m.multi.macro.rocAuc, f1: m.multi.macro.f1 };
+}
+
+/** headlineMetrics without the curves metricsFromLogits adds (a training epoch's summary); NaN for no examples. */
+export function headlineFromProbabilities(labels: number[], p: LogitProbabilities, threshold: number): { accuracy: number; auc: number; f1: number } {
+  const n = p.kind === 'binary' ? p.scores.length : p.vectors.length;
+  if (n === 0) return { accuracy: NaN, auc: NaN, f1: NaN };
+  return headlineMetrics(coreMetrics(labels, p, threshold));
+}
+
+export function headlineFromLogits(labels: number[], logits: ArrayLike<number>[], threshold: number): { accuracy: number; auc: number; f1: number } {
+  return headlineFromProbabilities(labels, logitProbabilities(logits), threshold);
 }
 
 export function setMetrics(images: ScoredImage[], threshold: number): SetMetrics | null {

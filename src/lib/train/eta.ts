@@ -14,6 +14,7 @@ export interface RunShape {
 }
 
 export class RunEta {
+  /** seconds per image of the timed steps, kept sorted (the median is read on every step) */
   private readonly perImage: number[] = [];
   private readonly seenBatchSizes = new Set<number>();
   private validations = 0;
@@ -29,7 +30,17 @@ export class RunEta {
   stepDone(images: number, seconds: number): void {
     const first = !this.seenBatchSizes.has(images);
     this.seenBatchSizes.add(images);
-    if (!first && images > 0) this.perImage.push(seconds / images);
+    if (!first && images > 0) {
+      const value = seconds / images;
+      let lo = 0;
+      let hi = this.perImage.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.perImage[mid] <= value) lo = mid + 1;
+        else hi = mid;
+      }
+      this.perImage.splice(lo, 0, value);
+    }
   }
 
   /** An epoch ended: its validation took `validation` seconds, its checkpoint and the page's update `rest`. */
@@ -45,8 +56,7 @@ export class RunEta {
    */
   secondsLeft(epoch: number, imagesLeftInEpoch: number): number | undefined {
     if (this.perImage.length < 2) return undefined;
-    const sorted = [...this.perImage].sort((a, b) => a - b);
-    const perImage = sorted[Math.floor(sorted.length / 2)];
+    const perImage = this.perImage[this.perImage.length >> 1];
     const epochsLeft = this.run.epochs - epoch;
     const images = imagesLeftInEpoch + epochsLeft * this.run.trainImages;
     const validation = this.validationSeconds ?? (this.run.valImages * perImage) / 3;

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { forward, type ResNet } from '../model/resnet';
 import { toInputTensor } from '../model/input-tensor';
-import { bceFromLogit, sigmoid, softmax } from '../metrics';
-import { headlineMetrics, metricsFromLogits } from '../eval/summary';
+import { bceFromLogit } from '../metrics';
+import { headlineFromProbabilities, logitProbabilities } from '../eval/summary';
 import { chunk } from '../chunk';
 import type { Example } from './batches';
 
@@ -44,14 +44,15 @@ export interface EvalSummary {
 /** Validation loss and headline metrics at threshold 0.5, through the same logits → metrics path the page uses. */
 export function summarise(logits: Float32Array[], examples: Example[], numClasses: number, posWeight: number): EvalSummary {
   const labels = examples.map((e) => e.label);
-  const metrics = metricsFromLogits(labels, logits, 0.5);
-  const { accuracy, auc, f1 } = metrics ? headlineMetrics(metrics) : { accuracy: NaN, auc: NaN, f1: NaN };
+  // probabilities computed once, for the metrics, the loss and the result
+  const p = logitProbabilities(logits);
+  const { accuracy, auc, f1 } = headlineFromProbabilities(labels, p, 0.5);
   const n = Math.max(1, logits.length);
   if (numClasses === 1) {
     const loss = logits.reduce((s, l, i) => s + bceFromLogit(l[0], labels[i], posWeight), 0) / n;
-    return { loss, accuracy, auc, f1, probabilities: logits.map((l) => sigmoid(l[0])) };
+    return { loss, accuracy, auc, f1, probabilities: p.kind === 'binary' ? p.scores : [] };
   }
-  const probVectors = logits.map((l) => softmax(l));
-  const loss = -probVectors.reduce((s, p, i) => s + Math.log(Math.max(p[labels[i]], 1e-12)), 0) / n;
-  return { loss, accuracy, auc, f1, probabilities: probVectors.map((p, i) => p[labels[i]]) };
+  const probVectors = p.kind === 'multiclass' ? p.vectors : [];
+  const loss = -probVectors.reduce((s, q, i) => s + Math.log(Math.max(q[labels[i]], 1e-12)), 0) / n;
+  return { loss, accuracy, auc, f1, probabilities: probVectors.map((q, i) => q[labels[i]]) };
 }

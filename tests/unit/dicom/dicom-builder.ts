@@ -163,3 +163,9 @@ export function rleFrame(segments: Uint8Array[]): Uint8Array {
   });
   return concat([header, ...encoded]);
 }
+
+/** `elements` with the value of `tag` replaced (or added). */
+export function withValue(elements: ElementSpec[], tag: [number, number], vr: string, value: ElementSpec['value']): ElementSpec[] {
+  const rest = elements.filter((e) => e.tag[0] !== tag[0] || e.tag[1] !== tag[1]);
+  return [...rest, { tag, vr, value }];
+}

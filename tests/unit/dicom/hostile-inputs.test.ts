@@ -9,17 +9,12 @@ import { StudioError } from '../../../src/lib/errors';
 import { renderImageFile } from '../../../src/lib/dicom';
 import { INFLATE_MARGIN, MAX_INFLATED_BYTES } from '../../../src/lib/dicom/inflate';
 import { DEFLATED_EXPLICIT_LE, deflateBomb, deflatedDicom, deflatedPart10, deflateWithZeros } from '../../support/deflate-bomb';
-import { encapsulatedPixelData, explicitElement, imageElements, nativePixelData, part10, rleFrame, uint16Bytes, type ElementSpec } from './dicom-builder';
+import { encapsulatedPixelData, explicitElement, imageElements, nativePixelData, part10, rleFrame, uint16Bytes, withValue, type ElementSpec } from './dicom-builder';
 import { expectRefused } from './refusal';
 
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const MiB = 2 ** 20;
 
-/** `elements` with the value of `tag` replaced (or added). */
-function withValue(elements: ElementSpec[], tag: [number, number], vr: string, value: ElementSpec['value']): ElementSpec[] {
-  const rest = elements.filter((e) => e.tag[0] !== tag[0] || e.tag[1] !== tag[1]);
-  return [...rest, { tag, vr, value }];
-}
 
 /** Bytes a raw deflate stream inflates to, counted by Node's zlib (an independent inflater) without keeping them. */
 function inflatedLength(deflated: Uint8Array): Promise<number> {
@@ -39,7 +34,7 @@ const MB = (bytes: number) => bytes / 1e6;
 describe('deflate bomb', () => {
   const spec = imageElements({ rows: 512, columns: 512, bitsAllocated: 16, bitsStored: 12 });
 
-  it('a 1 GiB bomb declaring 512×512×16-bit is refused in < 2 s with < 200 MB more memory (timings printed)', async () => {
+  it('a 1 GiB bomb declaring 512×512×16-bit is refused with < 200 MB more memory (timings printed; npm run bench:hostile measures them)', async () => {
     const started = performance.now();
     const bomb = deflateBomb(spec, 1024);
     const generatedMs = performance.now() - started;
@@ -67,7 +62,6 @@ describe('deflate bomb', () => {
     expect((error as StudioError).message).toMatch(
       /^bomb\.dcm: the deflated data set inflates to more than [\d,]+ bytes, but its pixel module declares 512×512 pixels × 1 sample\(s\) × 16 bits allocated × 1 frame\(s\) = 524,288 bytes of Pixel Data/,
     );
-    expect(parseMs).toBeLessThan(2000);
     expect(rssMb).toBeLessThan(200);
     expect(arrayBuffersMb).toBeLessThan(200);
   }, 30_000);
@@ -92,9 +86,7 @@ describe('deflate bomb', () => {
       ...pixelHeader,
     ]);
     const bytes = new Uint8Array([...part10(DEFLATED_EXPLICIT_LE, []), ...deflateWithZeros(dataSet, 256)]);
-    const started = performance.now();
     await expectRefused(bytes, 'inflated-too-large', /declares 64×64 pixels × 1 sample\(s\) × 8 bits allocated × 1 frame\(s\) = 4,096 bytes of Pixel Data/);
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it(`holds a Number of Frames the data cannot back to the ${MAX_INFLATED_BYTES / MiB} MiB ceiling`, async () => {
@@ -145,10 +137,8 @@ describe('well-formed deflated files still parse', () => {
     const un = new Uint8Array([0x11, 0x00, 0x10, 0x10, 0x55, 0x4e, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
     for (const [label, extra] of [['many elements', many], ['UN of undefined length', un]] as const) {
       const dataSet = new Uint8Array([...extra, ...spec.flatMap((e) => [...explicitElement(e)]), ...explicitElement({ tag: [0x7fe0, 0x0010], vr: 'OW', value: pixels })]);
-      const started = performance.now();
       const image = await renderImageFile(deflatedPart10(dataSet), 'unsized.dcm');
       expect(image.width, label).toBe(512);
-      expect(performance.now() - started, label).toBeLessThan(2000);
     }
   });
 

@@ -40,3 +40,15 @@ describe('evaluation summary', () => {
     expect(mistakes([img('x', 1, [0, 0, 1])], 0.5, 'misclassified')).toHaveLength(1);
   });
 });
+
+describe('headline metrics without curves', () => {
+  it('match headlineMetrics(metricsFromLogits) for binary and multi-class logits; NaN for none', async () => {
+    const { headlineFromLogits, headlineMetrics, metricsFromLogits } = await import('../../../src/lib/eval/summary');
+    const binary = { labels: [1, 0, 1, 0, 0], logits: [[2.1], [0.4], [-0.8], [3], [-2]] };
+    const multi = { labels: [0, 1, 2, 1], logits: [[2, 0, -1], [0.1, 1, 0.3], [0, 0.2, 0.1], [1, 0.5, 0]] };
+    for (const { labels, logits } of [binary, multi]) {
+      for (const t of [0.3, 0.5]) expect(headlineFromLogits(labels, logits, t)).toEqual(headlineMetrics(metricsFromLogits(labels, logits, t)!));
+    }
+    expect(headlineFromLogits([], [], 0.5)).toEqual({ accuracy: NaN, auc: NaN, f1: NaN });
+  });
+});

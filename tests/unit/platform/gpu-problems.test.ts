@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { StudioErrorData } from '../../../src/lib/errors';
+import { StudioError, type StudioErrorData } from '../../../src/lib/errors';
 import type { GpuDeviceLike } from '../../../src/lib/tfjs-internals';
-import { GpuProblems } from '../../../src/platform/gpu-problems';
+import { GpuProblems, mayBeDeviceLoss } from '../../../src/platform/gpu-problems';
+import { nextTask as flush } from '../../support/next-task';
 
 /** A device whose loss and uncaptured errors the test triggers, as a GPUDevice delivers them. */
 function fakeDevice() {
@@ -22,8 +23,6 @@ function fakeDevice() {
     validation: (m: string) => new GPUValidationError(m),
   };
 }
-
-const flush = () => new Promise((r) => setTimeout(r, 0));
 
 describe('GpuProblems', () => {
   it('a loss while idle reaches every subscriber once, advising a reload', async () => {
@@ -96,5 +95,15 @@ describe('GpuProblems', () => {
 
   it('off WebGPU there is no device to watch', () => {
     expect(new GpuProblems(() => false).watch(undefined)).toBe(false);
+  });
+});
+
+describe('mayBeDeviceLoss', () => {
+  it('waits for a loss only on plain errors and internal StudioErrors', () => {
+    expect(mayBeDeviceLoss(new Error('GPU op failed'))).toBe(true);
+    expect(mayBeDeviceLoss('thrown string')).toBe(true);
+    expect(mayBeDeviceLoss(new StudioError('internal', 'Training diverged'))).toBe(true);
+    expect(mayBeDeviceLoss(new StudioError('dataset-deleted', 'gone'))).toBe(false);
+    expect(mayBeDeviceLoss(new StudioError('bad-weights', 'bad'))).toBe(false);
   });
 });

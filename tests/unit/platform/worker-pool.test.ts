@@ -7,6 +7,7 @@ import { expose } from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerPool, type PoolWorker } from '../../../src/platform/worker-pool';
 import { StudioError } from '../../../src/lib/errors';
+import { nextTask } from '../../support/next-task';
 
 /** Tasks the test finishes by hand: `hold(key)` resolves when the test calls `finish(key)`. */
 class Gate {
@@ -60,11 +61,9 @@ class FakeWorker extends EventTarget implements PoolWorker {
   }
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 0));
-
 /** until `check` holds: messages cross the channel asynchronously */
 async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !check(); i++) await tick();
+  for (let i = 0; i < 100 && !check(); i++) await nextTask();
   expect(check()).toBe(true);
 }
 
@@ -110,7 +109,7 @@ describe('WorkerPool', () => {
     const b = p.run((api) => api.hold('b'));
     const c = p.run((api) => api.hold('c'));
     await until(() => gate.started.length === 2);
-    for (let i = 0; i < 5; i++) await tick();
+    for (let i = 0; i < 5; i++) await nextTask();
     expect(gate.started).toEqual(['a', 'b']);
     gate.finish('b');
     const ranB = await b;

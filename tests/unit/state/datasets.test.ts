@@ -197,4 +197,29 @@ describe('two tabs', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(a.list).toEqual([]);
   });
+
+  it('the record is written before the other tab hears "importing" (its refresh lists it)', async () => {
+    const store = new MemoryDatasetStore();
+    const [tabA, tabB] = twoTabs();
+    const a = setup({ store, tabs: tabA }).datasets;
+    const storedWhenTold: boolean[] = [];
+    tabB.subscribe((m) => {
+      if (m.kind === 'importing' && m.active) storedWhenTold.push(store.records.has(m.id));
+    });
+    await a.importDemo({ count: 8, size: 32, seed: 1 });
+    await a.importFolder('xr', [{ path: 'normal/a.png', file: new File([], 'a.png') }], { size: 32 });
+    expect(storedWhenTold).toEqual([true, true]);
+  });
+});
+
+describe('start-up', () => {
+  it('initStorage asks for persistence, then reads the list and the storage figure', async () => {
+    const store = new MemoryDatasetStore();
+    await store.put(dataset('a', { status: 'ready' }));
+    const { datasets } = setup({ store });
+    await datasets.initStorage();
+    expect(datasets.list.map((d) => d.id)).toEqual(['a']);
+    expect(datasets.selectedId).toBe('a');
+    expect(datasets.storageUsage?.used).toBe('1.5 KB');
+  });
 });

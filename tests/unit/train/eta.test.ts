@@ -29,4 +29,13 @@ describe('RunEta', () => {
     eta.epochDone(2, 0.5); // a second validation is what validation costs
     expect(eta.secondsLeft(3, 20)).toBeCloseTo(4 + 2 * 2.5, 9);
   });
+
+  it('uses the median of the timed steps whatever order they came in', () => {
+    const times = [0.5, 0.1, 0.9, 0.3, 0.3, 0.7, 0.2];
+    const eta = new RunEta({ epochs: 1, trainImages: 10, valImages: 0 });
+    eta.stepDone(1, 99); // compiles: left out
+    for (const t of times) eta.stepDone(1, t);
+    const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+    expect(eta.secondsLeft(1, 10)).toBeCloseTo(10 * median, 12);
+  });
 });
