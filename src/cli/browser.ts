@@ -29,15 +29,19 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** `vite preview` of dist/ on a free-ish port; the build must exist (npm test builds first). */
+/**
+ * `vite preview` of dist/ (or of the build in STUDIO_DIST, so two checks can serve two builds) on a free-ish
+ * port; the build must exist (npm test builds first).
+ */
 export async function servePreview(port = 4300 + Math.floor(Math.random() * 500)): Promise<Served> {
-  if (!existsSync(path.join(repoRoot, 'dist/index.html'))) {
-    throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
+  const dist = path.resolve(repoRoot, process.env.STUDIO_DIST ?? 'dist');
+  if (!existsSync(path.join(dist, 'index.html'))) {
+    throw new Error(`${dist} is missing: run \`npm run build\` first (npm test does).`);
   }
   const viteBin = path.join(repoRoot, 'node_modules/vite/bin/vite.js');
   const child: ChildProcess = spawn(
     process.execPath,
-    [viteBin, 'preview', '--port', String(port), '--strictPort', '--host', 'localhost'],
+    [viteBin, 'preview', '--outDir', dist, '--port', String(port), '--strictPort', '--host', 'localhost'],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const url = `http://localhost:${port}/`;

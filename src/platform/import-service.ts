@@ -10,8 +10,9 @@ import { labelFromPath, lookupLabel, type LabelTable } from '../lib/dataset/labe
 import { renderToModelSize } from '../lib/image';
 import { contentHash } from '../lib/hash';
 import { StudioError, toErrorData, type StudioErrorData } from '../lib/errors';
-import { imageId, openStudioDb, storageError, type ImageRecord, type PixelRecord } from './db';
+import { imageId, openStudioDb, storageError, type DatasetRecord, type ImageRecord, type PixelRecord } from './db';
 import { bySourcePath } from '../lib/dataset/order';
+import { StageClock, type ImportProfile } from '../lib/dataset/import-profile';
 
 // Export, report and browsing also run in this worker (they read every stored image).
 export { exportZip, exportToDirectory, importReport, importReportCsv, browseImages, imageDetail } from './export';
@@ -33,6 +34,96 @@ export interface ChunkResult {
   stored: number;
   skipped: number;
   rejected: Array<{ path: string } & StudioErrorData>;
+  /** where the worker's time went (folder imports) */
+  profile?: ImportProfile;
+}
+
+/** What every chunk of one folder import shares: sent to each worker once (beginImport), not with every chunk. */
+export interface ImportJob {
+  datasetId: string;
+  imageSize: number;
+  fit: 'stretch' | 'letterbox';
+  labels: LabelSource;
+  /** decode 8-bit grey JPEG at a DCT scale (Chromium's ImageDecoder) when the stored size is ≤ half the source */
+  scaledDecode?: boolean;
+}
+
+const jobs = new Map<string, ImportJob>();
+
+/** Remember an import's settings and label table in this worker; its chunks name it by dataset id. */
+export function beginImport(job: ImportJob): void {
+  jobs.set(job.datasetId, job);
+}
+
+interface VideoFrameLike {
+  codedWidth: number;
+  codedHeight: number;
+  allocationSize(options: { format: 'RGBA' }): number;
+  copyTo(buffer: Uint8Array, options: { format: 'RGBA' }): Promise<unknown>;
+  close(): void;
+}
+type ImageDecoderClass = new (init: { data: Uint8Array; type: string; desiredWidth: number; desiredHeight: number; colorSpaceConversion: 'none' }) => {
+  decode(): Promise<{ image: VideoFrameLike }>;
+  close(): void;
+};
+
+/**
+ * Chromium's WebCodecs ImageDecoder, asked for a smaller size, decodes a JPEG at libjpeg-turbo's DCT scales (1/2, 1/4,
+ * 1/8): the grey samples of that decoding, or null (another size came back, or no ImageDecoder here) for a full decode.
+ */
+export async function decodeJpegScaled(stream: Uint8Array, width: number, height: number): Promise<Uint8Array | null> {
+  const Decoder = (globalThis as { ImageDecoder?: ImageDecoderClass }).ImageDecoder;
+  if (!Decoder) return null;
+  const decoder = new Decoder({ data: stream, type: 'image/jpeg', desiredWidth: width, desiredHeight: height, colorSpaceConversion: 'none' });
+  try {
+    const { image } = await decoder.decode();
+    try {
+      if (image.codedWidth !== width || image.codedHeight !== height) return null;
+      const rgba = new Uint8Array(image.allocationSize({ format: 'RGBA' }));
+      await image.copyTo(rgba, { format: 'RGBA' });
+      const grey = new Uint8Array(width * height);
+      for (let i = 0; i < grey.length; i++) grey[i] = rgba[i * 4];
+      return grey;
+    } finally {
+      image.close();
+    }
+  } catch {
+    return null;
+  } finally {
+    decoder.close();
+  }
+}
+
+/** What names a dataset before anything is imported into it. */
+export type NewDataset = Pick<DatasetRecord, 'id' | 'name' | 'source' | 'imageSize' | 'classes'>;
+
+/**
+ * Create the dataset record, or continue an interrupted import of the same folder and settings (ids derive from
+ * them and image ids from paths: nothing is duplicated); the split settings chosen now apply when it is finalised.
+ */
+export async function openDataset(dataset: NewDataset, splitSeed: number, splitFractions: [number, number, number]): Promise<'created' | 'resumed'> {
+  const db = await openStudioDb();
+  try {
+    const tx = db.transaction('datasets', 'readwrite');
+    const existing = await tx.store.get(dataset.id);
+    const record: DatasetRecord = existing
+      ? { ...existing, splitSeed, splitFractions }
+      : { ...dataset, createdAt: Date.now(), status: 'importing', imageCount: 0, rejectedCount: 0, splitSeed, splitFractions };
+    await tx.store.put(record);
+    await tx.done;
+    return existing ? 'resumed' : 'created';
+  } catch (e) {
+    throw storageError(e);
+  }
+}
+
+/** Change a stored dataset: its name, or the split settings its next finalisation applies. Unknown ids: nothing. */
+export async function updateDataset(id: string, change: Partial<Pick<DatasetRecord, 'name' | 'splitSeed' | 'splitFractions'>>): Promise<void> {
+  const db = await openStudioDb();
+  const tx = db.transaction('datasets', 'readwrite');
+  const record = await tx.store.get(id);
+  if (record) await tx.store.put({ ...record, ...change });
+  await tx.done;
 }
 
 async function alreadyDone(ids: string[]): Promise<Set<string>> {
@@ -76,14 +167,15 @@ function labelIndexFor(path: string, info: { patientId?: string; sopInstanceUid?
   return name === null ? -1 : labels.classes.indexOf(name);
 }
 
-export async function importFiles(
-  datasetId: string,
-  imageSize: number,
-  fit: 'stretch' | 'letterbox',
-  labels: LabelSource,
-  items: ImportItem[],
-): Promise<ChunkResult> {
+export async function importFiles(datasetId: string, items: ImportItem[]): Promise<ChunkResult> {
+  const job = jobs.get(datasetId);
+  if (!job) throw new StudioError('internal', `The import of ${datasetId} was not begun in this worker.`);
+  const { imageSize, fit, labels } = job;
+  const scaledJpeg = job.scaledDecode ? decodeJpegScaled : undefined;
+  const clock = new StageClock();
+  const lap = clock.lap.bind(clock);
   const done = await alreadyDone(items.map((it) => imageId(datasetId, it.path)));
+  clock.lap('store');
   const result: ChunkResult = { stored: 0, skipped: 0, rejected: [] };
   const images: ImageRecord[] = [];
   const pixels: PixelRecord[] = [];
@@ -98,9 +190,14 @@ export async function importFiles(
       continue;
     }
     try {
+      clock.skip();
       const bytes = new Uint8Array(await read);
-      const { pixels: px, info } = await renderToModelSize(bytes, item.path, imageSize, fit);
+      clock.lap('read');
+      const { pixels: px, info } = await renderToModelSize(bytes, item.path, imageSize, fit, lap, scaledJpeg);
       const label = labelIndexFor(item.path, info, labels);
+      const hash = contentHash(px);
+      const sums = sumsOfUint8(px);
+      clock.lap('hash');
       images.push({
         id,
         datasetId,
@@ -113,8 +210,8 @@ export async function importFiles(
         transferSyntax: info.transferSyntax,
         originalWidth: info.columns,
         originalHeight: info.rows,
-        contentHash: contentHash(px),
-        sums: sumsOfUint8(px),
+        contentHash: hash,
+        sums,
         textElements: info.textElements,
       });
       pixels.push({ id, pixels: px });
@@ -122,9 +219,13 @@ export async function importFiles(
       result.rejected.push({ path: item.path, ...toErrorData(e) });
     }
   }
+  clock.skip();
   await store(images, pixels);
   await storeRejections(datasetId, result.rejected);
+  clock.lap('store');
   result.stored = images.length;
+  clock.profile.files = items.length - result.skipped;
+  result.profile = clock.profile;
   return result;
 }
 
@@ -175,6 +276,7 @@ export interface FinalizeResult {
  * a leakage check: identical pixel content in two different splits.
  */
 export async function finalizeDataset(datasetId: string): Promise<FinalizeResult> {
+  jobs.delete(datasetId); // this worker's copy of the label table (each import begins its own)
   const db = await openStudioDb();
   const dataset = await db.get('datasets', datasetId);
   if (!dataset) throw new StudioError('internal', `Dataset ${datasetId} does not exist.`);

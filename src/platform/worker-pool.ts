@@ -1,5 +1,5 @@
 /**
- * A fixed-size pool of comlink workers (hardwareConcurrency − 1, at least 1). Tasks queue until
+ * A fixed-size pool of comlink workers (hardwareConcurrency, at least 1; the main thread only orchestrates). Tasks queue until
  * a worker is idle. A worker that crashes (uncaught error, wasm abort) rejects its task and is
  * replaced, so the pool never shrinks.
  */
@@ -34,7 +34,7 @@ export class WorkerPool<Api> {
     private readonly spawn: () => PoolWorker,
     options: WorkerPoolOptions = {},
   ) {
-    this.size = options.size ?? Math.max(1, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1);
+    this.size = options.size ?? Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 2);
     this.purpose = options.purpose ?? 'worker';
     for (let i = 0; i < this.size; i++) this.slots.push(this.makeSlot());
   }

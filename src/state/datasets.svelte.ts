@@ -1,12 +1,14 @@
 /** Datasets: the stored list, demo generation and folder import, with progress and cancel. */
 import { DEMO_DEFAULTS } from '../lib/demo/generate';
-import { parseLabelCsv, labelFromPath, classIndex, type LabelTable } from '../lib/dataset/labels';
-import { DEFAULT_SPLIT_FRACTIONS, parseSplitSpec, splitFromPath } from '../lib/dataset/splits';
+import { demoDatasetId } from '../lib/demo/demo-model';
+import { labelCsvIndex, planFolderImport, type ListedFile } from '../lib/dataset/folder-plan';
+import { DEFAULT_SPLIT_FRACTIONS, parseSplitSpec } from '../lib/dataset/splits';
 import { chunk } from '../lib/chunk';
 import { StudioError } from '../lib/errors';
 import type { DatasetRecord, ImageRecord, RejectionRecord } from '../platform/db';
 import type { PickedFile } from '../platform/folder';
-import type { ChunkResult, FinalizeResult, ImportItem } from '../platform/import-service';
+import type { ChunkResult, FinalizeResult, ImportItem, ImportJob, NewDataset } from '../platform/import-service';
+import { addProfiles, emptyProfile, workerMs, type ImportProfile } from '../lib/dataset/import-profile';
 import type { BrowseFilter, ImportReport, Thumbnail } from '../platform/export';
 import type { StorageInfo } from '../platform/storage';
 import { formatBytes } from '../lib/state-helpers/format-bytes';
@@ -21,14 +23,6 @@ export interface ImportSummary extends FinalizeResult {
 
 const CHUNK = 8;
 
-/** RSNA's Target 0/1, shown under names a person reads; 'pneumonia' stays class index 1 (see classIndex). */
-const RSNA_CLASS_NAMES: Record<string, string> = { '0': 'normal', '1': 'pneumonia' };
-
-function withRsnaNames(table: LabelTable): LabelTable {
-  if (table.kind !== 'rsna') return table;
-  return { ...table, labels: new Map([...table.labels].map(([key, target]) => [key, RSNA_CLASS_NAMES[target] ?? target])) };
-}
-
 export interface ImportOptions {
   /** side of the stored square images, px */
   size: number;
@@ -36,6 +30,11 @@ export interface ImportOptions {
   seed?: number;
   /** train/val/test fractions for folders without train/ val/ test/ sub-folders */
   fractions?: [number, number, number];
+  /**
+   * decode 8-bit grey JPEG at a DCT scale when the stored size is ≤ half the source (faster; off by default: on the
+   * cxr-dicom folder the stored images are several grey levels from the full decode, see tests/browser/scaled-decode.test.ts)
+   */
+  scaledDecode?: boolean;
 }
 
 /** What the page's import controls hold: the stored size, "80/10/10" and the split seed. */
@@ -75,6 +74,8 @@ export class DatasetState {
   storage = $state<StorageInfo | null>(null);
   /** datasets another tab is importing right now (not interrupted imports) */
   importingElsewhere = $state<string[]>([]);
+  /** where the last folder import's time went, per stage (bench:import reads it from the 'cxr-import-profile' mark) */
+  lastProfile: ImportProfile | null = null;
   private cancelRequested = false;
 
   constructor(private readonly deps: DatasetDeps) {
@@ -124,28 +125,9 @@ export class DatasetState {
     this.cancelRequested = true;
   }
 
-  private async createRecord(
-    partial: Pick<DatasetRecord, 'id' | 'name' | 'source' | 'imageSize' | 'classes'>,
-    seed: number,
-    fractions: [number, number, number] = DEFAULT_SPLIT_FRACTIONS,
-  ): Promise<void> {
-    const { store } = this.deps;
-    const existing = await store.get(partial.id);
-    if (existing) {
-      // continue an interrupted import of the same source (ids derive from paths: nothing is duplicated);
-      // the split settings chosen now apply when it is finalised
-      await store.put({ ...existing, splitSeed: seed, splitFractions: fractions });
-      return;
-    }
-    await store.put({
-      ...partial,
-      createdAt: Date.now(),
-      status: 'importing',
-      imageCount: 0,
-      rejectedCount: 0,
-      splitSeed: seed,
-      splitFractions: fractions,
-    });
+  /** The dataset's record, written (or resumed) by the import service, which owns every write to datasets. */
+  private async createRecord(dataset: NewDataset, seed: number, fractions: [number, number, number] = DEFAULT_SPLIT_FRACTIONS): Promise<void> {
+    await this.deps.pool.run((api) => api.openDataset(dataset, seed, fractions));
   }
 
   /** Run chunks on the pool with a progress bar; stops dispatching when cancelled. */
@@ -219,7 +201,7 @@ export class DatasetState {
     const count = options.count ?? DEMO_DEFAULTS.count;
     const size = options.size ?? DEMO_DEFAULTS.size;
     const seed = options.seed ?? DEMO_DEFAULTS.seed;
-    const id = `demo-${count}-${size}px-seed${seed}`;
+    const id = demoDatasetId({ count, size, seed });
     await this.runImport(async () => {
       // written before the other tabs are told, so their refresh lists it
       await this.createRecord({ id, name: `Demo: ${count} synthetic radiographs, ${size} px`, source: 'demo', imageSize: size, classes: ['normal', 'pneumonia'] }, seed);
@@ -238,23 +220,41 @@ export class DatasetState {
   async importFolder(name: string, picked: PickedFile[], options: ImportOptions): Promise<void> {
     await this.runImport(async () => {
       if (picked.length === 0) throw new StudioError('empty-dataset', `The folder "${name}" holds no files.`);
-      const csvFile = picked.find((f) => /\.csv$/i.test(f.path) && !f.path.includes('/'));
-      let table: LabelTable | null = null;
-      if (csvFile) table = withRsnaNames(parseLabelCsv(await csvFile.file.text()));
-      const imageFiles = picked.filter((f) => f !== csvFile);
-      const names = table ? [...new Set(table.labels.values())] : [...new Set(imageFiles.map((f) => labelFromPath(f.path)).filter((l): l is string => l !== null))];
-      const { classes } = classIndex(names);
-      const id = `folder-${name}-${options.size}px`;
+      const listing: ListedFile[] = picked.map((f) => ({ path: f.path, size: f.file.size, lastModified: f.file.lastModified ?? 0 }));
+      const csvIndex = labelCsvIndex(listing);
+      const csvText = csvIndex >= 0 ? await picked[csvIndex].file.text() : null;
+      const fit = options.fit ?? 'stretch';
+      const scaledDecode = options.scaledDecode ?? false;
+      const plan = planFolderImport(name, listing, csvText, { size: options.size, fit, scaledDecode });
+      const { datasetId: id, classes, table } = plan;
       // written before the other tabs are told, so their refresh lists it
       await this.createRecord({ id, name, source: 'folder', imageSize: options.size, classes }, options.seed ?? 1, options.fractions);
       return {
         id,
         fill: async () => {
           await this.refresh(); // list the dataset (as importing) while it imports
-          const items: ImportItem[] = imageFiles.map((f) => ({ file: f.file, path: f.path, splitHint: splitFromPath(f.path) }));
-          return this.runChunks(`Importing ${name}`, chunk(items, CHUNK), items.length, (api, unit) =>
-            api.importFiles(id, options.size, options.fit ?? 'stretch', { classes, table }, unit),
-          );
+          const items: ImportItem[] = plan.images.map((f) => ({ file: picked[f.index].file, path: f.path, splitHint: f.splitHint }));
+          const job: ImportJob = { datasetId: id, imageSize: options.size, fit, labels: { classes, table }, scaledDecode };
+          // the label table goes to each worker once (a replaced worker is a new proxy: it gets it too)
+          const begun = new WeakSet<ImportWorker>();
+          let profile = emptyProfile();
+          const complete = await this.runChunks(`Importing ${name}`, chunk(items, CHUNK), items.length, async (api, unit) => {
+            const sent = performance.now();
+            if (!begun.has(api)) {
+              await api.beginImport(job);
+              begun.add(api);
+            }
+            const result = await api.importFiles(id, unit);
+            if (result.profile) {
+              const chunkProfile = result.profile;
+              chunkProfile.stageMs.messages += Math.max(0, performance.now() - sent - workerMs(chunkProfile));
+              profile = addProfiles(profile, chunkProfile);
+            }
+            return result;
+          });
+          this.lastProfile = profile;
+          performance.mark('cxr-import-profile', { detail: { datasetId: id, ...profile } });
+          return complete;
         },
       };
     });
@@ -318,9 +318,11 @@ export class DatasetState {
   async rename(id: string, name: string): Promise<void> {
     const trimmed = name.trim();
     if (!trimmed) return;
-    const record = await this.deps.store.get(id);
-    if (!record) return;
-    await this.deps.store.put({ ...record, name: trimmed });
+    try {
+      await this.deps.pool.run((api) => api.updateDataset(id, { name: trimmed }));
+    } catch (e) {
+      this.report(e);
+    }
     await this.refresh();
     this.tell({ kind: 'datasets-changed' });
   }
@@ -329,9 +331,8 @@ export class DatasetState {
   async resplit(id: string, settings: Pick<ImportSettings, 'splitSpec' | 'seed'>): Promise<void> {
     try {
       const fractions = parseSplitSpec(settings.splitSpec);
-      const record = await this.deps.store.get(id);
-      if (!record) return;
-      await this.deps.store.put({ ...record, splitFractions: fractions, splitSeed: settings.seed });
+      if (!(await this.deps.store.get(id))) return;
+      await this.deps.pool.run((api) => api.updateDataset(id, { splitFractions: fractions, splitSeed: settings.seed }));
       await this.finish(id);
     } catch (e) {
       this.report(e);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fill, sel, UI } from '../../src/cli/ui';
 import { imageElements, nativePixelData, part10 } from '../unit/dicom/dicom-builder';
 import { writeBrokenFiles } from '../support/broken-files';
-import { exportZip, storedCounts, waitForReady } from '../support/import-flow';
+import { exportZip, storedCounts, waitForFolderDataset } from '../support/import-flow';
 import { foreignRequests } from '../support/browser';
 import { closeViewer, studioFixture, waitForBackend } from '../support/studio-fixture';
 
@@ -59,8 +59,7 @@ describe('hostile and broken inputs', () => {
     await waitForBackend(page);
     await fill(page, UI.importSize, 32, 'for the stored size');
     await page.setInputFiles(sel(UI.folderInput), folder);
-    const datasetId = 'folder-export-32px';
-    await waitForReady(page, datasetId, 120_000);
+    const datasetId = await waitForFolderDataset(page, 'export', 32, 120_000);
     const counts = await storedCounts(page, datasetId);
     expect(counts).toEqual({ images: validNames.length, pixels: validNames.length, rejections: broken.length });
 

@@ -11,14 +11,13 @@ import { strFromU8 } from 'fflate';
 import { downloadBytes, sel, UI } from '../../src/cli/ui';
 import { foreignRequests, mainThreadImageReads } from '../support/browser';
 import { closeViewer, studioFixture } from '../support/studio-fixture';
-import { importFolder, readCsv, storedCounts, waitForReady, watchLongTasksFromNow, watchedLongTasks } from '../support/import-flow';
+import { importFolder, readCsv, storedCounts, waitForFolderDataset, watchLongTasksFromNow, watchedLongTasks } from '../support/import-flow';
 import { encodeJpegBaseline, jpegDicom, syntheticRadiograph } from '../support/jpeg-dicom';
 
 const SOURCE = 96;
 const SIZE = 32;
 const HOSTILE = '<img src=x onerror="window.__injected=1">';
 const dir = path.join(os.tmpdir(), `cxr-browse-${process.pid}`);
-const datasetId = `folder-${path.basename(dir)}-${SIZE}px`;
 
 function writeStudy(relative: string, seed: number, patientId: string, patientName?: string): void {
   mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
@@ -41,10 +40,10 @@ describe('dataset report, browser, viewer and management', () => {
 
   it('reports, warns, browses, shows metadata as text, renames and deletes', async () => {
     const { page, session: s, served } = studio;
-    const row = `${sel(UI.datasetRow)}[data-id="${datasetId}"]`;
     await importFolder(page, dir, { size: SIZE });
     await watchLongTasksFromNow(page);
-    await waitForReady(page, datasetId, 120_000);
+    const datasetId = await waitForFolderDataset(page, path.basename(dir), SIZE, 120_000);
+    const row = `${sel(UI.datasetRow)}[data-id="${datasetId}"]`;
 
     // report: counts, the rejected file with its reason, both leakage warnings
     await page.waitForSelector(`${sel(UI.importReport)}[data-images="5"][data-rejected="1"]`);

@@ -10,24 +10,25 @@ import { describe, expect, it } from 'vitest';
 import { sel, UI } from '../../src/cli/ui';
 import { foreignRequests, mainThreadImageReads, sharedData } from '../support/browser';
 import { studioFixture } from '../support/studio-fixture';
-import { exportZip, importFolder, watchLongTasksFromNow, watchedLongTasks, patientsInSeveralSplits, pngStats, readCsv, readText, storedCounts, waitForReady } from '../support/import-flow';
+import { exportZip, folderDatasetId, importFolder, watchLongTasksFromNow, watchedLongTasks, patientsInSeveralSplits, pngStats, readCsv, readText, storedCounts, waitForReady } from '../support/import-flow';
 
 const dir = path.join(sharedData, 'cxr-dicom');
 const manifestPath = path.join(sharedData, 'cxr-dicom-manifest.csv');
 const SIZE = 224;
-const DATASET_ID = `folder-cxr-dicom-${SIZE}px`;
 
 describe.skipIf(!existsSync(dir))(`cxr-dicom folder import (needs ${dir})`, () => {
   const studio = studioFixture();
 
   it('imports every file once across a reload, reports the manifest counts, exports PNGs whose stats match', async () => {
     const { page, session: s, served } = studio;
-    const row = `${sel(UI.datasetRow)}[data-id="${DATASET_ID}"]`;
     const manifest = readCsv(await readText(manifestPath));
     const started = performance.now();
 
     // 1. start, then reload in the middle of the import
     await importFolder(page, dir, { size: SIZE });
+    // the id carries the folder's identity (its files) and the settings: the same folder picked again resumes it
+    const DATASET_ID = await folderDatasetId(page, 'cxr-dicom', SIZE);
+    const row = `${sel(UI.datasetRow)}[data-id="${DATASET_ID}"]`;
     await watchLongTasksFromNow(page);
     await page.waitForFunction((progress) => {
       const text = document.querySelector(progress)?.textContent ?? '';

@@ -9,11 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { sel, UI } from '../../src/cli/ui';
 import { foreignRequests, mainThreadImageReads, sharedData } from '../support/browser';
 import { studioFixture } from '../support/studio-fixture';
-import { exportZip, importFolder, patientsInSeveralSplits, readCsv, readText, storedCounts, waitForReady, watchLongTasksFromNow, watchedLongTasks } from '../support/import-flow';
+import { exportZip, importFolder, patientsInSeveralSplits, readCsv, readText, storedCounts, waitForFolderDataset, watchLongTasksFromNow, watchedLongTasks } from '../support/import-flow';
 
 const dir = path.join(sharedData, 'rsna-style');
 const SIZE = 64;
-const DATASET_ID = `folder-rsna-style-${SIZE}px`;
 
 describe.skipIf(!existsSync(dir))(`RSNA-style folder import (needs ${dir})`, () => {
   const studio = studioFixture();
@@ -26,7 +25,7 @@ describe.skipIf(!existsSync(dir))(`RSNA-style folder import (needs ${dir})`, () 
 
     await importFolder(page, dir, { size: SIZE, split: '70/15/15' });
     await watchLongTasksFromNow(page);
-    await waitForReady(page, DATASET_ID, 300_000);
+    const DATASET_ID = await waitForFolderDataset(page, 'rsna-style', SIZE, 300_000);
     expect(await storedCounts(page, DATASET_ID)).toEqual({ images: 240, pixels: 240, rejections: 0 });
     await page.waitForSelector(`${sel(UI.importReport)}[data-images="240"]`);
     const reported = await page.locator(sel(UI.reportClass)).evaluateAll((cells) => cells.map((c) => c.getAttribute('data-class')));

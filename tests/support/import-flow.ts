@@ -30,6 +30,24 @@ export async function waitForReady(page: Page, datasetId: string, timeoutMs: num
   }
 }
 
+/** The id of the folder dataset named `name` at `size` px as soon as it is listed (importing or ready). */
+export async function folderDatasetId(page: Page, name: string, size: number, timeoutMs = 120_000): Promise<string> {
+  const row = await page.waitForSelector(`${sel(UI.datasetRow)}[data-id^="folder-${name}-${size}px-"]`, { timeout: timeoutMs });
+  return (await row.getAttribute('data-id'))!;
+}
+
+/**
+ * The id of the folder dataset named `name` at `size` px once it is ready (ids also carry the folder's identity and
+ * settings: see folderDatasetId), failing early like waitForReady.
+ */
+export async function waitForFolderDataset(page: Page, name: string, size: number, timeoutMs: number): Promise<string> {
+  const ready = `${sel(UI.datasetRow)}[data-id^="folder-${name}-${size}px-"][data-status="ready"]`;
+  await page.waitForSelector(`${ready}, ${sel(UI.error)}`, { timeout: timeoutMs });
+  const row = await page.$(ready);
+  if (!row) throw new Error(`import failed: ${await page.textContent(sel(UI.error))}`);
+  return (await row.getAttribute('data-id'))!;
+}
+
 /**
  * Rows counted straight from IndexedDB (not from the UI). The page function declares no named inner
  * functions: tsx (esbuild keepNames) would wrap them in a `__name` helper that the page does not have.

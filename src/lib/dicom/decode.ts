@@ -2,7 +2,7 @@ import type { DataSet, Element } from 'dicom-parser';
 import { StudioError } from '../errors';
 import { decodeWithWasm, type CodecName } from './codecs';
 import { readJpegFrameHeader } from './jpeg-header';
-import { assertStreamMatchesHeader, endsWithEndOfImage } from './stream-header';
+import { assertStreamMatchesHeader, withEndOfImage } from './stream-header';
 import { encapsulatedFirstFrame, nativeFirstFrame, nativeSamplesPerPixel } from './frames';
 import type { PixelModule } from './pixel-module';
 import { decodeRle } from './rle';
@@ -19,6 +19,8 @@ export interface RawFrame {
   shift: number;
   /** photometric of the samples after decoding: JPEG and JPEG 2000 decoders already turn YBR into RGB */
   photometric: string;
+  /** what a structural pre-check found and the codec decoded anyway */
+  warnings?: string[];
 }
 
 function readWords(bytes: Uint8Array, bitsAllocated: 16 | 32, littleEndian: boolean): Uint16Array | Uint32Array {
@@ -108,9 +110,10 @@ interface DecodedStream {
   planar: boolean;
 }
 
-async function decodeWasm(codec: CodecName, stream: Uint8Array): Promise<DecodedStream> {
+/** The codec's sample layout, the DICOM header's signedness (a JPEG 2000 stream may say otherwise: the header governs). */
+async function decodeWasm(codec: CodecName, stream: Uint8Array, m: PixelModule): Promise<DecodedStream> {
   const { bytes, info, planar } = await decodeWithWasm(codec, stream);
-  return { samples: littleEndianSamples(bytes, info.bitsPerSample, info.isSigned === true), planar };
+  return { samples: littleEndianSamples(bytes, info.bitsPerSample, m.pixelRepresentation === 1), planar };
 }
 
 const interleaved = (samples: IntegerSamples): DecodedStream => ({ samples, planar: false });
@@ -119,15 +122,15 @@ async function decodeCompressed(stream: Uint8Array, ts: TransferSyntax, m: Pixel
   switch (ts.encoding) {
     case 'jpeg-baseline':
     case 'jpeg-extended':
-      return (readJpegFrameHeader(stream)?.precision ?? 8) > 8 ? interleaved(await decodeJpeg12(stream, m)) : decodeWasm('libjpeg-turbo', stream);
+      return (readJpegFrameHeader(stream)?.precision ?? 8) > 8 ? interleaved(await decodeJpeg12(stream, m)) : decodeWasm('libjpeg-turbo', stream, m);
     case 'jpeg-lossless':
       return interleaved(await decodeJpegLossless(stream, m));
     case 'jpeg-ls':
-      return decodeWasm('charls', stream);
+      return decodeWasm('charls', stream, m);
     case 'jpeg-2000':
-      return decodeWasm('openjpeg', stream);
+      return decodeWasm('openjpeg', stream, m);
     case 'htj2k':
-      return decodeWasm('openjph', stream);
+      return decodeWasm('openjph', stream, m);
     default:
       throw new Error(`no decoder for ${ts.encoding}`);
   }
@@ -167,12 +170,9 @@ export async function decodeFirstFrame(
   if (!pixel.encapsulatedPixelData) {
     throw new StudioError('corrupt-compressed-stream', `${name}: ${ts.name} requires encapsulated Pixel Data, but it is stored as a plain value.`);
   }
-  const stream = encapsulatedFirstFrame(ds, pixel, m, name);
-  assertStreamMatchesHeader(stream, ts.encoding, m, ts.name, name);
-  // CharLS runs for tens of seconds on a stream cut short before its end marker: refuse it up front
-  if (ts.encoding === 'jpeg-ls' && !endsWithEndOfImage(stream)) {
-    throw new StudioError('corrupt-compressed-stream', `${name}: the ${ts.name} stream is cut short: it does not end with the end-of-image marker FF D9.`);
-  }
+  const fragments = encapsulatedFirstFrame(ds, pixel, m, name);
+  assertStreamMatchesHeader(fragments, ts.encoding, m, ts.name, name);
+  const { stream, warning } = ts.encoding === 'rle' ? { stream: fragments } : withEndOfImage(fragments, ts.name);
   let decoded: DecodedStream;
   try {
     if (ts.encoding === 'rle') {
@@ -199,5 +199,52 @@ export async function decodeFirstFrame(
   }
   const codecConvertsColour = ts.encoding === 'jpeg-baseline' || ts.encoding === 'jpeg-extended' || ts.encoding === 'jpeg-2000' || ts.encoding === 'htj2k';
   const photometric = m.samplesPerPixel === 3 && codecConvertsColour ? 'RGB' : m.photometric;
-  return { samples, planar, shift: 0, photometric };
+  return { samples, planar, shift: 0, photometric, ...(warning ? { warnings: [warning] } : {}) };
+}
+
+/** Decodes an 8-bit grey JPEG at width×height (a DCT scale of its size): the samples, or null to fall back to a full decode. */
+export type ScaledJpegDecoder = (stream: Uint8Array, width: number, height: number) => Promise<Uint8Array | null>;
+
+/** What a scaled decoding must still cover: a size×size stretch, or the inner box of a size×size letterbox. */
+export interface ScaledDecodeTarget {
+  decoder: ScaledJpegDecoder;
+  size: number;
+  fit: 'stretch' | 'letterbox';
+}
+
+/** The largest DCT scale denominator (8, 4, 2; 1: none) whose decoding is still at least minWidth × minHeight. */
+export function jpegScaleFor(columns: number, rows: number, minWidth: number, minHeight: number): number {
+  for (const d of [8, 4, 2]) if (Math.ceil(columns / d) >= minWidth && Math.ceil(rows / d) >= minHeight) return d;
+  return 1;
+}
+
+/**
+ * The first frame of an 8-bit grey baseline JPEG decoded at the DCT scale its target allows (the area resize finishes
+ * the job), or null when the file is not one, no scale fits, or the decoder declines: then decodeFirstFrame runs.
+ */
+export async function decodeFirstFrameScaled(
+  ds: DataSet,
+  pixel: Element,
+  m: PixelModule,
+  ts: TransferSyntax,
+  name: string,
+  target: ScaledDecodeTarget,
+): Promise<{ frame: RawFrame; rows: number; columns: number } | null> {
+  if (ts.encoding !== 'jpeg-baseline' && ts.encoding !== 'jpeg-extended') return null;
+  if (!pixel.encapsulatedPixelData || m.samplesPerPixel !== 1 || m.bitsAllocated !== 8 || m.bitsStored !== 8 || m.pixelRepresentation !== 0) return null;
+  const long = Math.max(m.columns, m.rows);
+  const [minWidth, minHeight] =
+    target.fit === 'stretch' ? [target.size, target.size] : [Math.ceil((m.columns * target.size) / long), Math.ceil((m.rows * target.size) / long)];
+  const d = jpegScaleFor(m.columns, m.rows, minWidth, minHeight);
+  if (d === 1) return null;
+  const fragments = encapsulatedFirstFrame(ds, pixel, m, name);
+  assertStreamMatchesHeader(fragments, ts.encoding, m, ts.name, name);
+  const header = readJpegFrameHeader(fragments);
+  if (!header || header.precision !== 8 || header.components !== 1) return null;
+  const { stream, warning } = withEndOfImage(fragments, ts.name);
+  const columns = Math.ceil(m.columns / d);
+  const rows = Math.ceil(m.rows / d);
+  const samples = await target.decoder(stream, columns, rows).catch(() => null);
+  if (!samples || samples.length !== rows * columns) return null;
+  return { frame: { samples, planar: false, shift: 0, photometric: m.photometric, ...(warning ? { warnings: [warning] } : {}) }, rows, columns };
 }

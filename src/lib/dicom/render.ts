@@ -1,6 +1,6 @@
 import type { DataSet } from 'dicom-parser';
 import { StudioError } from '../errors';
-import { decodeFirstFrame, type RawFrame } from './decode';
+import { decodeFirstFrame, decodeFirstFrameScaled, type RawFrame, type ScaledDecodeTarget } from './decode';
 import { parseDataSet } from './parse';
 import { decodeJpegGrey, decodePngGrey, type GreyRaster } from './raster';
 import { isMonochrome, readPixelModule, type PixelModule } from './pixel-module';
@@ -29,6 +29,8 @@ export interface ImageInfo {
   modality?: string;
   /** every text element as [tag, keyword-or-tag, value] for the metadata viewer (strings only, never HTML) */
   textElements: Array<[string, string, string]>;
+  /** what a structural pre-check found in a file the codec decoded anyway */
+  warnings?: string[];
 }
 
 export interface RenderedImage {
@@ -45,6 +47,10 @@ export interface LinearSamples {
   scale: number;
   offset: number;
 }
+
+/** Charges the time since the last call to a stage of the import (see StageClock); optional everywhere. */
+export type Lap = (stage: 'parse' | 'decode' | 'pipeline') => void;
+const noLap: Lap = () => {};
 
 /** A rendering whose display values may still be in their linear form (see linearPipeline). */
 export type RenderedForResize = Omit<RenderedImage, 'pixels'> & ({ pixels: Float32Array } | { linear: LinearSamples });
@@ -88,7 +94,7 @@ function linearPipeline(raw: RawFrame, m: PixelModule, modality: ModalityTransfo
 }
 
 /** DICOM → display values: stored values → Modality LUT → VOI → MONOCHROME1 inversion (PS3.4 N.2.1). */
-async function renderDicom(bytes: Uint8Array, name: string): Promise<RenderedForResize> {
+async function renderDicom(bytes: Uint8Array, name: string, lap: Lap, scaled?: ScaledDecodeTarget): Promise<RenderedForResize> {
   const ds = parseDataSet(bytes, name);
   const pixel = ds.elements.x7fe00010;
   if (!pixel || pixel.length === 0) {
@@ -103,8 +109,13 @@ async function renderDicom(bytes: Uint8Array, name: string): Promise<RenderedFor
       `${name}: transfer syntax ${describeTransferSyntax(tsUid)} is not supported.`,
     );
   }
-  const m = readPixelModule(ds, name);
-  const raw = await decodeFirstFrame(ds, pixel, m, ts, name);
+  const header = readPixelModule(ds, name);
+  lap('parse');
+  const smaller = scaled && isMonochrome(header) ? await decodeFirstFrameScaled(ds, pixel, header, ts, name, scaled) : null;
+  const raw = smaller?.frame ?? (await decodeFirstFrame(ds, pixel, header, ts, name));
+  lap('decode');
+  // the pixel module of the decoded frame: a scaled decoding has fewer rows and columns than the file
+  const m = smaller ? { ...header, rows: smaller.rows, columns: smaller.columns } : header;
   const pixelCount = m.rows * m.columns;
 
   let pixels: Float32Array | null = null;
@@ -127,7 +138,9 @@ async function renderDicom(bytes: Uint8Array, name: string): Promise<RenderedFor
     pixels = colourToGrey(raw.samples, pixelCount, raw.planar, raw.photometric, m.bitsStored);
     voi = 'none';
   }
-
+  lap('pipeline');
+  const texts = textElements(ds);
+  lap('parse');
   return {
     width: m.columns,
     height: m.rows,
@@ -136,8 +149,8 @@ async function renderDicom(bytes: Uint8Array, name: string): Promise<RenderedFor
       format: 'dicom',
       transferSyntax: tsUid,
       photometric: m.photometric,
-      rows: m.rows,
-      columns: m.columns,
+      rows: header.rows,
+      columns: header.columns,
       bitsAllocated: m.bitsAllocated,
       bitsStored: m.bitsStored,
       pixelRepresentation: m.pixelRepresentation,
@@ -147,7 +160,8 @@ async function renderDicom(bytes: Uint8Array, name: string): Promise<RenderedFor
       studyInstanceUid: trimmed(ds, 'x0020000d'),
       sopInstanceUid: trimmed(ds, 'x00080018'),
       modality: trimmed(ds, 'x00080060'),
-      textElements: textElements(ds),
+      textElements: texts,
+      ...(raw.warnings ? { warnings: raw.warnings } : {}),
     },
   };
 }
@@ -161,12 +175,15 @@ function fromRaster(raster: GreyRaster, format: 'png' | 'jpeg'): RenderedImage {
   };
 }
 
-async function renderByFormat(bytes: Uint8Array, name: string): Promise<RenderedForResize> {
+async function renderByFormat(bytes: Uint8Array, name: string, lap: Lap = noLap, scaled?: ScaledDecodeTarget): Promise<RenderedForResize> {
   if (bytes.length === 0) throw new StudioError('empty-file', `${name} is empty (0 bytes).`);
   const format = sniffFormat(bytes);
-  if (format === 'png') return fromRaster(decodePngGrey(bytes, name), 'png');
-  if (format === 'jpeg') return fromRaster(await decodeJpegGrey(bytes, name), 'jpeg');
-  if (format === 'dicom') return renderDicom(bytes, name);
+  if (format === 'png' || format === 'jpeg') {
+    const raster = format === 'png' ? decodePngGrey(bytes, name) : await decodeJpegGrey(bytes, name);
+    lap('decode');
+    return fromRaster(raster, format);
+  }
+  if (format === 'dicom') return renderDicom(bytes, name, lap, scaled);
   throw new StudioError(
     'not-dicom',
     `${name} is neither DICOM (no "DICM" marker at byte 128, no data-set start) nor a PNG or JPEG image.`,
@@ -198,7 +215,7 @@ export async function renderImageFile(bytes: Uint8Array, name: string): Promise<
  * renderImageFile for callers that resize next: display values, or their linear form (resize the samples,
  * then map). The caller checks the display-value contract on what it makes of it.
  */
-export async function renderImageFileForResize(bytes: Uint8Array, name: string): Promise<RenderedForResize> {
-  const image = await renderByFormat(bytes, name);
+export async function renderImageFileForResize(bytes: Uint8Array, name: string, lap?: Lap, scaled?: ScaledDecodeTarget): Promise<RenderedForResize> {
+  const image = await renderByFormat(bytes, name, lap, scaled);
   return 'pixels' in image ? assertDisplayValues(image, name) : image;
 }

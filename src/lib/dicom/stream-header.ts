@@ -39,9 +39,37 @@ export function assertStreamMatchesHeader(stream: Uint8Array, encoding: PixelEnc
   }
 }
 
-/** JPEG-LS and JPEG code streams end with EOI (FF D9); trailing zero padding is allowed. */
-export function endsWithEndOfImage(stream: Uint8Array): boolean {
+const MAX_PADDING = 16;
+
+/** Where the code stream ends: after its final FF D9 (EOI / EOC) when only pad bytes (00 or FF) follow it; else undefined. */
+function endOfImage(stream: Uint8Array): number | undefined {
   let end = stream.length;
-  while (end > 0 && stream[end - 1] === 0) end--;
-  return end >= 2 && stream[end - 2] === 0xff && stream[end - 1] === 0xd9;
+  while (end > 0 && stream.length - end < MAX_PADDING && (stream[end - 1] === 0 || stream[end - 1] === 0xff)) {
+    if (end >= 2 && stream[end - 2] === 0xff && stream[end - 1] === 0xd9) break;
+    end--;
+  }
+  return end >= 2 && stream[end - 2] === 0xff && stream[end - 1] === 0xd9 ? end : undefined;
+}
+
+/** JPEG-LS and JPEG code streams end with EOI (FF D9); trailing 00 or FF padding is allowed. */
+export function endsWithEndOfImage(stream: Uint8Array): boolean {
+  return endOfImage(stream) !== undefined;
+}
+
+/**
+ * The stream as the codec gets it: padding after the end marker cut off, a missing end marker added (CharLS spins
+ * on a stream without one, OpenJPEG and libjpeg-turbo refuse it). What was changed comes back as a warning; whether
+ * the stream decodes is the codec's call.
+ */
+export function withEndOfImage(stream: Uint8Array, codecName: string): { stream: Uint8Array; warning?: string } {
+  const end = endOfImage(stream);
+  if (end === stream.length) return { stream };
+  if (end !== undefined) return { stream: stream.subarray(0, end) };
+  // the byte that made the fragment even-length is not scan data (libjpeg-turbo refuses it before EOI)
+  const padded = stream.length >= 2 && stream[stream.length - 1] === 0 && stream[stream.length - 2] !== 0xff;
+  const data = padded ? stream.subarray(0, stream.length - 1) : stream;
+  const ended = new Uint8Array(data.length + 2);
+  ended.set(data);
+  ended.set([0xff, 0xd9], data.length);
+  return { stream: ended, warning: `the ${codecName} stream has no end-of-image marker (FF D9); one was added` };
 }

@@ -1,39 +1,54 @@
 /**
  * Area-averaged resampling: each destination pixel is the mean of the source area it covers, with fractional
  * weights for partly covered source pixels (like OpenCV INTER_AREA / tf.image.resize 'area' when shrinking).
- * Separable: rows first, then columns.
+ * Separable.
  */
 import { mapAffine, type Affine } from '../dicom/pixel-values';
 
-interface Contribution {
-  /** first source index */
-  start: number;
-  /** weights of source indices start, start+1, …; they sum to 1 */
+/** Per destination index d: source indices starts[d] … starts[d] + counts[d] − 1 with weights[d·stride + k] (summing to 1). */
+interface Contributions {
+  starts: Int32Array;
+  counts: Int32Array;
   weights: Float64Array;
+  stride: number;
 }
 
 /** For each destination index, the source indices it covers and how much (1-D box of width srcSize/dstSize). */
-function contributions(srcSize: number, dstSize: number): Contribution[] {
+function contributions(srcSize: number, dstSize: number): Contributions {
   const scale = srcSize / dstSize;
-  const result: Contribution[] = [];
+  const stride = Math.ceil(scale) + 2;
+  const starts = new Int32Array(dstSize);
+  const counts = new Int32Array(dstSize);
+  const weights = new Float64Array(dstSize * stride);
   for (let d = 0; d < dstSize; d++) {
     const from = d * scale;
     const to = Math.min(srcSize, (d + 1) * scale);
     const start = Math.floor(from);
     const end = Math.min(srcSize, Math.ceil(to - 1e-9));
-    const weights = new Float64Array(Math.max(1, end - start));
-    for (let s = start; s < start + weights.length; s++) {
+    const count = Math.max(1, end - start);
+    starts[d] = start;
+    counts[d] = count;
+    for (let s = start; s < start + count; s++) {
       const overlap = Math.min(to, s + 1) - Math.max(from, s);
-      weights[s - start] = Math.max(0, overlap) / (to - from);
+      weights[d * stride + s - start] = Math.max(0, overlap) / (to - from);
     }
-    result.push({ start, weights });
   }
-  return result;
+  return { starts, counts, weights, stride };
 }
 
 /** Values an area resize reads: display values, or integer samples with an affine map applied after averaging. */
 export type ResizeSource = Float32Array | Uint8Array | Uint8ClampedArray | Uint16Array;
 
+/** acc[x] (=|+=) w · src[offset + x] for one source row: the hot loop, kept free of anything else. */
+function addRow(acc: Float64Array, src: ResizeSource, offset: number, w: number, width: number, first: boolean): void {
+  if (first) for (let x = 0; x < width; x++) acc[x] = w * src[offset + x];
+  else for (let x = 0; x < width; x++) acc[x] += w * src[offset + x];
+}
+
+/**
+ * Separable, columns first: each destination row sums its source rows into one full-width row (contiguous reads of
+ * the source, once), which is then narrowed to the destination width. Sums are float64; the affine map is applied last.
+ */
 export function resizeArea(
   src: ResizeSource,
   srcWidth: number,
@@ -48,29 +63,21 @@ export function resizeArea(
   if (srcWidth === dstWidth && srcHeight === dstHeight) {
     return src instanceof Float32Array && scale === 1 && offset === 0 ? src.slice() : mapAffine(src, affine);
   }
-
-  // horizontal pass: srcHeight rows of dstWidth
-  const across = contributions(srcWidth, dstWidth);
-  const rows = new Float64Array(srcHeight * dstWidth);
-  for (let y = 0; y < srcHeight; y++) {
-    const srcRow = y * srcWidth;
-    const dstRow = y * dstWidth;
-    for (let x = 0; x < dstWidth; x++) {
-      const { start, weights } = across[x];
-      let sum = 0;
-      for (let k = 0; k < weights.length; k++) sum += weights[k] * src[srcRow + start + k];
-      rows[dstRow + x] = sum;
-    }
-  }
-  // vertical pass
   const down = contributions(srcHeight, dstHeight);
+  const across = contributions(srcWidth, dstWidth);
+  const { starts, counts, weights, stride } = across;
+  const row = new Float64Array(srcWidth);
   const out = new Float32Array(dstWidth * dstHeight);
   for (let y = 0; y < dstHeight; y++) {
-    const { start, weights } = down[y];
+    const first = down.starts[y];
+    for (let k = 0; k < down.counts[y]; k++) addRow(row, src, (first + k) * srcWidth, down.weights[y * down.stride + k], srcWidth, k === 0);
+    const at = y * dstWidth;
     for (let x = 0; x < dstWidth; x++) {
+      const start = starts[x];
+      const base = x * stride;
       let sum = 0;
-      for (let k = 0; k < weights.length; k++) sum += weights[k] * rows[(start + k) * dstWidth + x];
-      out[y * dstWidth + x] = scale * sum + offset;
+      for (let k = 0; k < counts[x]; k++) sum += weights[base + k] * row[start + k];
+      out[at + x] = scale * sum + offset;
     }
   }
   return out;

@@ -85,10 +85,10 @@ describe('code-stream headers are checked before any codec runs', () => {
     expect(error.message).toMatch(/the RLE frame of 166 bytes cannot hold 16,777,216 pixels × 1 segment\(s\)/);
   });
 
-  it('refuses a JPEG-LS stream cut before its end marker before CharLS runs (it would spin for seconds; npm run bench:hostile times it)', async () => {
+  it('gives CharLS a JPEG-LS stream cut before its end marker with the marker added, and reports its refusal (without the marker CharLS would spin for seconds; npm run bench:hostile times it)', async () => {
     const error = await refusal(part10('1.2.840.10008.1.2.4.80', spec, encapsulatedPixelData([jpegLsStream(16, 16, false)])));
     expect(error.code).toBe('corrupt-compressed-stream');
-    expect(error.message).toMatch(/JPEG-LS Lossless stream is cut short: it does not end with the end-of-image marker FF D9/);
+    expect(error.message).toMatch(/JPEG-LS Lossless stream could not be decoded/);
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetState, sortDatasets } from '../../../src/state/datasets.svelte';
 import type { ImportReport } from '../../../src/platform/export';
-import type { ImportItem, LabelSource } from '../../../src/platform/import-service';
+import type { ImportItem, ImportJob, LabelSource, NewDataset } from '../../../src/platform/import-service';
+import type { DatasetRecord } from '../../../src/platform/db';
 import type { StorageInfo } from '../../../src/platform/storage';
 import { StudioError } from '../../../src/lib/errors';
 import type { OtherTabs, TabMessage } from '../../../src/platform/other-tabs';
@@ -14,6 +15,8 @@ function setup(options: { leakage?: Array<{ a: string; b: string }>; failChunk?:
   const store = options.store ?? new MemoryDatasetStore();
   const chunks: Array<{ start: number; count: number }> = [];
   const imported: Array<{ paths: string[]; labels: LabelSource; size: number }> = [];
+  const jobs = new Map<string, ImportJob>();
+  const begun: string[] = [];
   const finalize = async (id: string) => {
     const record = (await store.get(id))!;
     await store.put({ ...record, status: 'ready', imageCount: chunks.reduce((n, c) => n + c.count, 0) + imported.reduce((n, c) => n + c.paths.length, 0) });
@@ -31,8 +34,24 @@ function setup(options: { leakage?: Array<{ a: string; b: string }>; failChunk?:
       if (options.failChunk) throw new StudioError('quota-exceeded', 'disk full');
       return { stored: count, skipped: 0, rejected: [] };
     },
-    importFiles: async (_id: string, size: number, _fit: string, labels: LabelSource, items: ImportItem[]) => {
-      imported.push({ paths: items.map((i) => i.path), labels, size });
+    // the import service's writes to datasets, on the in-memory store
+    openDataset: async (d: NewDataset, splitSeed: number, splitFractions: [number, number, number]) => {
+      const existing = await store.get(d.id);
+      await store.put(existing ? { ...existing, splitSeed, splitFractions } : { ...dataset(d.id, { ...d, status: 'importing', imageCount: 0 }), splitSeed, splitFractions });
+      return existing ? 'resumed' : 'created';
+    },
+    updateDataset: async (id: string, change: Partial<DatasetRecord>) => {
+      const record = await store.get(id);
+      if (record) await store.put({ ...record, ...change });
+    },
+    beginImport: async (job: ImportJob) => {
+      jobs.set(job.datasetId, job);
+      begun.push(job.datasetId);
+    },
+    importFiles: async (id: string, items: ImportItem[]) => {
+      const job = jobs.get(id);
+      if (!job) throw new Error(`${id} was not begun`);
+      imported.push({ paths: items.map((i) => i.path), labels: job.labels, size: job.imageSize });
       return { stored: items.length, skipped: 0, rejected: [] };
     },
     finalizeDataset: finalize,
@@ -48,7 +67,7 @@ function setup(options: { leakage?: Array<{ a: string; b: string }>; failChunk?:
   const datasets = new DatasetState({ pool, store, errors, save, callback: sameThread, storage: { info: async () => ({ ...storage, usageBytes: storage.usageBytes + stored }), requestPersistent: async () => true }, pause: async () => {}, tabs: options.tabs });
   state.datasets = datasets;
   state.store = (bytes: number) => (stored += bytes);
-  return { datasets, store, chunks, imported, errors, files, seenProgress, state };
+  return { datasets, store, chunks, imported, begun, jobs, errors, files, seenProgress, state };
 }
 
 describe('DatasetState', () => {
@@ -109,8 +128,33 @@ describe('DatasetState', () => {
     expect(imported[0].paths).toEqual(['a.dcm', 'b.dcm']);
     expect(imported[0].size).toBe(64);
     expect(imported[0].labels.classes).toEqual(['normal', 'pneumonia']);
-    expect(store.records.get('folder-rsna-64px')).toMatchObject({ status: 'ready', splitSeed: 9, splitFractions: [0.7, 0.15, 0.15] });
+    const id = [...store.records.keys()].find((k) => k.startsWith('folder-rsna-64px-'))!;
+    expect(store.records.get(id)).toMatchObject({ status: 'ready', splitSeed: 9, splitFractions: [0.7, 0.15, 0.15] });
     expect(datasets.storageUsage).toEqual({ used: '1.5 KB', quota: '2.0 GB' });
+  });
+
+  it('sends the label table to a worker once, not with every chunk', async () => {
+    const { datasets, imported, begun, jobs } = setup();
+    const files = Array.from({ length: 20 }, (_, i) => ({ path: `normal/${i}.png`, file: new File([], `${i}.png`) }));
+    await datasets.importFolder('xr', files, { size: 32 });
+    expect(imported.map((c) => c.paths.length)).toEqual([8, 8, 4]);
+    expect(begun).toHaveLength(1);
+    expect(jobs.get(begun[0])?.scaledDecode).toBe(false); // off by default: see tests/browser/scaled-decode.test.ts
+  });
+
+  it('two different folders with the same name import as two datasets; the same folder again resumes its own', async () => {
+    const { datasets, store, imported } = setup();
+    const folder = (content: string) => [{ path: 'normal/a.png', file: new File([content], 'a.png', { lastModified: 1000 }) }, { path: 'pneumonia/b.png', file: new File(['b'], 'b.png', { lastModified: 1000 }) }];
+    await datasets.importFolder('images', folder('first'), { size: 32 });
+    await datasets.importFolder('images', folder('second folder'), { size: 32 });
+    const ids = [...store.records.keys()];
+    expect(ids).toHaveLength(2);
+    expect(ids.every((id) => id.startsWith('folder-images-32px-'))).toBe(true);
+    expect(new Set(imported.map((c) => c.paths.join()))).toEqual(new Set(['normal/a.png,pneumonia/b.png']));
+    await datasets.importFolder('images', folder('first'), { size: 32 });
+    expect(store.records.size).toBe(2);
+    await datasets.importFolder('images', folder('first'), { size: 32, fit: 'letterbox' });
+    expect(store.records.size).toBe(3);
   });
 
   it('a bad split spec or an empty folder is reported and imports nothing', async () => {
