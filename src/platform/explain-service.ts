@@ -9,7 +9,7 @@
  */
 import { predictLogits } from '../lib/train/evaluate';
 import { renderToModelSize } from '../lib/image';
-import { camZip, datasetFingerprint, explainPixels, type CamMethod, type Explanation, pointingGame, standardTolerancePx, type PointingGameResult, type ScoredImage } from '../lib/eval';
+import { camZip, datasetFingerprint, explainPixels, type CamLayer, type CamMethod, type Explanation, pointingGame, standardTolerancePx, type PointingGameResult, type ScoredImage } from '../lib/eval';
 import { loadByOwner, metaById, OpenedSets } from '../lib/eval/opened-sets';
 import type { Split } from '../lib/dataset/splits';
 import { StudioError } from '../lib/errors';
@@ -20,7 +20,7 @@ import { readingSession } from './session-guard';
 import { datasetVersion, notImportedError, openStoredDataset, readDatasetRecord, readPixelRecords, type StoredDataset } from './dataset-source';
 import { transfer } from 'comlink';
 
-export type { CamMethod, Explanation } from '../lib/eval';
+export type { CamLayer, CamMethod, Explanation } from '../lib/eval';
 
 /** Which images to score: a split of the training dataset, or every labelled image of an external test set. */
 export type EvalSource = { split: Split } | { externalDatasetId: string };
@@ -31,6 +31,7 @@ export interface PointingGameReport extends PointingGameResult {
   /** a peak this close (Chebyshev, px) to the lesion still hits: 15 px at 224 px, scaled */
   tolerancePx: number;
   method: CamMethod;
+  layer: CamLayer;
 }
 
 export interface EvalContext {
@@ -115,23 +116,23 @@ class ExplainService {
   }
 
   /** Explanations of stored images (training dataset or an opened external set), in the order asked. */
-  async explainImages(imageIds: string[], method: CamMethod, classIndex?: number): Promise<Explanation[]> {
+  async explainImages(imageIds: string[], method: CamMethod, classIndex?: number, layer: CamLayer = 4): Promise<Explanation[]> {
     const { model, dataset } = this.session();
     const out: Explanation[] = [];
     for (let start = 0; start < imageIds.length; start += BATCH) {
       const ids = imageIds.slice(start, start + BATCH);
       const images = await loadByOwner(ids, (id) => this.datasetOf(id), (set, part) => set.load(part));
-      const explained = await explainPixels(model, dataset.mean, dataset.std, images, method, classIndex);
+      const explained = await explainPixels(model, dataset.mean, dataset.std, images, method, classIndex, layer);
       explained.forEach((e, i) => out.push({ ...e, imageId: ids[i] }));
     }
     return out;
   }
 
   /** One DICOM / PNG / JPEG file outside the dataset, through the import pipeline at the model's input size. */
-  async inferFile(name: string, bytes: Uint8Array, method: CamMethod, classIndex?: number): Promise<Explanation> {
+  async inferFile(name: string, bytes: Uint8Array, method: CamMethod, classIndex?: number, layer: CamLayer = 4): Promise<Explanation> {
     const { model, dataset } = this.session();
     const { pixels } = await renderToModelSize(bytes, name, model.config.inputSize, 'stretch');
-    const [e] = await explainPixels(model, dataset.mean, dataset.std, [pixels], method, classIndex);
+    const [e] = await explainPixels(model, dataset.mean, dataset.std, [pixels], method, classIndex, layer);
     return { ...e, imageId: name };
   }
 
@@ -139,7 +140,7 @@ class ExplainService {
    * Demo datasets only: share of the splits' positive images (held out from training) whose map for the positive class peaks inside
    * the planted lesion (mask stored with the pixels), within the standard tolerance. null for other datasets.
    */
-  async demoPointingGame(splits: Split[], method: CamMethod): Promise<PointingGameReport | null> {
+  async demoPointingGame(splits: Split[], method: CamMethod, layer: CamLayer): Promise<PointingGameReport | null> {
     const { model, dataset } = this.session();
     if (dataset.record.source !== 'demo') return null;
     const positives = dataset.metas.filter((m) => splits.includes(m.split) && m.label === 1).map((m) => m.id);
@@ -147,20 +148,20 @@ class ExplainService {
     for (let start = 0; start < positives.length; start += BATCH) {
       const rows = await readPixelRecords(positives.slice(start, start + BATCH));
       if (rows.some((r) => !r)) throw new StudioError('storage-failed', 'Stored pixels of a demo image are missing; generate the demo again.');
-      const explained = await explainPixels(model, dataset.mean, dataset.std, rows.map((r) => r!.pixels), method, 1);
+      const explained = await explainPixels(model, dataset.mean, dataset.std, rows.map((r) => r!.pixels), method, 1, layer);
       explained.forEach((e, i) => items.push({ heat: e.heat, mask: rows[i]!.lesionMask ?? new Uint8Array(e.size * e.size) }));
     }
     const tolerancePx = standardTolerancePx(model.config.inputSize);
-    return { ...pointingGame(items, model.config.inputSize, tolerancePx), split: splits.join('+'), method, tolerancePx };
+    return { ...pointingGame(items, model.config.inputSize, tolerancePx), split: splits.join('+'), method, layer, tolerancePx };
   }
 
   /** CAM overlays of stored images as a zip of PNGs (built here, so the page stays responsive). */
-  async camZipFor(imageIds: string[], method: CamMethod, opacity: number): Promise<Uint8Array> {
+  async camZipFor(imageIds: string[], method: CamMethod, opacity: number, layer: CamLayer = 4): Promise<Uint8Array> {
     const { dataset } = this.session();
-    const explained = await this.explainImages(imageIds, method);
+    const explained = await this.explainImages(imageIds, method, undefined, layer);
     const pathOf = (id: string) => metaById(dataset.metas).get(id)?.sourcePath ?? this.externals.find(id)?.meta.sourcePath ?? id;
     const zip = camZip(
-      explained.map((e) => ({ name: `${pathOf(e.imageId)}.${method}`, size: e.size, pixels: e.pixels, heat: e.heat })),
+      explained.map((e) => ({ name: `${pathOf(e.imageId)}.${method}.layer${layer}`, size: e.size, pixels: e.pixels, heat: e.heat })),
       opacity,
     );
     return transfer(zip, [zip.buffer as ArrayBuffer]);
@@ -206,13 +207,18 @@ const service = new ExplainService(trainingSession);
 
 export const predictSet = readingSession((source: EvalSource) => service.predictSet(source));
 
-export const explainImages = readingSession((imageIds: string[], method: CamMethod = 'cam', classIndex?: number) => service.explainImages(imageIds, method, classIndex));
+/** `layer`: the ResNet stage the maps are read from (3 or 4); plain CAM exists on layer 4 only. */
+export const explainImages = readingSession((imageIds: string[], method: CamMethod = 'cam', classIndex?: number, layer: CamLayer = 4) =>
+  service.explainImages(imageIds, method, classIndex, layer),
+);
 
-export const inferFile = readingSession((name: string, bytes: Uint8Array, method: CamMethod = 'cam', classIndex?: number) => service.inferFile(name, bytes, method, classIndex));
+export const inferFile = readingSession((name: string, bytes: Uint8Array, method: CamMethod = 'cam', classIndex?: number, layer: CamLayer = 4) =>
+  service.inferFile(name, bytes, method, classIndex, layer),
+);
 
-export const demoPointingGame = readingSession((splits: Split[] = ['val', 'test'], method: CamMethod = 'cam') => service.demoPointingGame(splits, method));
+export const demoPointingGame = readingSession((splits: Split[] = ['val', 'test'], method: CamMethod = 'cam', layer: CamLayer = 4) => service.demoPointingGame(splits, method, layer));
 
-export const camZipFor = readingSession((imageIds: string[], method: CamMethod, opacity: number) => service.camZipFor(imageIds, method, opacity));
+export const camZipFor = readingSession((imageIds: string[], method: CamMethod, opacity: number, layer: CamLayer = 4) => service.camZipFor(imageIds, method, opacity, layer));
 
 export function evalContext(): EvalContext {
   return service.evalContext();

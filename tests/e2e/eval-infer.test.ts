@@ -2,6 +2,7 @@
  * Single-image inference in the studio: after a small demo training, a PNG that is not in the dataset (a demo
  * image from another seed, encoded here) and, when the shared data is present, a real JPEG-compressed DICOM
  * go through the import pipeline in the training worker → probability and a CAM whose heat is not uniform.
+ * At this size the CAM panel reads layer 3 (4×4; layer 4 would be 2×2), and every overlay has its colour bar.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -44,6 +45,28 @@ describe('single-image inference', () => {
     return { probability, spread };
   }
 
+  /**
+   * At 64 px layer 4's map is 2×2: the panel starts on layer 3 (4×4), says why when layer 4 is picked (and draws
+   * the image plain), and draws the 4×4 map with its colour bar when layer 3 is picked again.
+   */
+  async function checkLayerChoice(): Promise<void> {
+    const { page } = studio;
+    const drawnOn = (layer: number) => `${sel(UI.camCanvas)}[data-layer="${layer}"]:not([data-drawn-for=""])`;
+    await page.waitForSelector(drawnOn(3), { timeout: 180_000 });
+    expect(await page.inputValue(sel(UI.camLayer))).toBe('3');
+    await page.selectOption(sel(UI.camLayer), '4');
+    await page.waitForSelector(sel(UI.camProblem));
+    expect(await page.textContent(sel(UI.camProblem))).toMatch(/layer 4 gives a 2×2 map.*choose layer 3/);
+    // the image stays, drawn plain: no 2×2 wash, no colour bar
+    await page.waitForSelector(`${drawnOn(4)}[data-too-coarse="true"]`, { timeout: 180_000 });
+    expect(await page.locator(`${sel(UI.camCanvas)} ~ ${sel(UI.colourBar)}`).count()).toBe(0);
+    await page.selectOption(sel(UI.camLayer), '3');
+    await page.waitForSelector(drawnOn(3), { timeout: 180_000 });
+    expect(await page.getAttribute(sel(UI.camCanvas), 'data-cam-size')).toBe('4');
+    expect(await page.locator(`${sel(UI.camCanvas)} ~ ${sel(UI.colourBar)}`).textContent()).toMatch(/low.*high relevance/);
+    expect(await page.locator(sel(UI.camProblem)).count()).toBe(0);
+  }
+
   it('a PNG (and a DICOM) outside the dataset gets a probability and a non-blank CAM', async () => {
     const { page, session: s } = studio;
     await waitForBackend(page);
@@ -53,6 +76,7 @@ describe('single-image inference', () => {
     await trainToEnd(page, 800_000);
     expect(await errorTexts(page)).toEqual([]);
     await page.waitForSelector(sel(UI.inferInput));
+    await checkLayerChoice();
     // opacity 1: the canvas shows the heat colours only
     await page.locator(sel(UI.camOpacity)).evaluate((el: HTMLInputElement) => {
       el.value = '1';
@@ -66,6 +90,9 @@ describe('single-image inference', () => {
     expect(fromPng.probability).toBeGreaterThanOrEqual(0);
     expect(fromPng.probability).toBeLessThanOrEqual(1);
     expect(fromPng.spread).toBeGreaterThan(30);
+    // the inference overlay is on the panel's layer, with its colour bar
+    expect(await page.getAttribute(sel(UI.inferCam), 'data-cam-size')).toBe('4');
+    expect(await page.locator(`${sel(UI.inferCam)} ~ ${sel(UI.colourBar)}`).count()).toBe(1);
 
     if (existsSync(dicomFile)) {
       const name = readdirSync(dicomFile).find((f) => f.endsWith('.dcm'))!;

@@ -22,3 +22,13 @@ export function colormapOverlay(grey: Uint8Array, heat: Float32Array, size: numb
   }
   return out;
 }
+
+/** The Turbo scale as a CSS linear-gradient (low → high along `direction`), from `stops` evenly spaced samples. */
+export function turboGradient(direction = 'to right', stops = 11): string {
+  const colours = Array.from({ length: stops }, (_, i) => {
+    const t = i / (stops - 1);
+    const [r, g, b] = turbo(t).map((v) => Math.round(255 * v));
+    return `rgb(${r}, ${g}, ${b}) ${Math.round(100 * t)}%`;
+  });
+  return `linear-gradient(${direction}, ${colours.join(', ')})`;
+}

@@ -5,11 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { forward, type ResNet } from '../model/resnet';
-import { classActivationMap, gradCam, gradCamPlusPlus, camToHeatmap } from '../cam/cam';
+import { classActivationMap, gradCam, gradCamPlusPlus, camToHeatmap, checkMethodOnLayer, type CamLayer, type CamMethod } from '../cam/cam';
 import { toInputTensor } from '../model/input-tensor';
 import { classProbabilities } from './summary';
 
-export type CamMethod = 'cam' | 'gradcam' | 'gradcam++';
+export type { CamLayer, CamMethod } from '../cam/cam';
 
 export interface Explanation {
   imageId: string;
@@ -25,6 +25,9 @@ export interface Explanation {
   /** the class explained */
   classIndex: number;
   method: CamMethod;
+  /** the ResNet stage the map was read from, and that map's side before upsampling */
+  layer: CamLayer;
+  camSize: number;
 }
 
 function defaultClass(logits: number[]): number {
@@ -36,7 +39,8 @@ function defaultClass(logits: number[]): number {
  * Explain images (one batch) for `classIndex`, or each image's predicted class when omitted. For the single
  * binary logit, class 1 explains the raw logit and class 0 its negative.
  */
-export async function explainPixels(model: ResNet, mean: number, std: number, images: Uint8Array[], method: CamMethod, classIndex?: number): Promise<Omit<Explanation, 'imageId'>[]> {
+export async function explainPixels(model: ResNet, mean: number, std: number, images: Uint8Array[], method: CamMethod, classIndex?: number, layer: CamLayer = 4): Promise<Omit<Explanation, 'imageId'>[]> {
+  checkMethodOnLayer(method, layer);
   const size = model.config.inputSize;
   const binary = model.config.numClasses === 1;
   const x = toInputTensor(images, size, mean, std);
@@ -46,7 +50,6 @@ export async function explainPixels(model: ResNet, mean: number, std: number, im
     logits.dispose();
     const k = model.config.numClasses;
     const perImageLogits = images.map((_, i) => flat.slice(i * k, (i + 1) * k));
-    const camSize = features.shape[1];
     const results: Omit<Explanation, 'imageId'>[] = [];
     try {
       for (let i = 0; i < images.length; i++) {
@@ -63,11 +66,12 @@ export async function explainPixels(model: ResNet, mean: number, std: number, im
         } else {
           const xi = x.slice([i, 0, 0, 0], [1, -1, -1, -1]);
           try {
-            [map] = await (method === 'gradcam' ? gradCam : gradCamPlusPlus)(model, xi, column, sign);
+            [map] = await (method === 'gradcam' ? gradCam : gradCamPlusPlus)(model, xi, column, sign, layer);
           } finally {
             xi.dispose();
           }
         }
+        const camSize = Math.round(Math.sqrt(map.length));
         results.push({
           size,
           pixels: images[i],
@@ -76,6 +80,8 @@ export async function explainPixels(model: ResNet, mean: number, std: number, im
           probabilities: classProbabilities(perImageLogits[i]),
           classIndex: cls,
           method,
+          layer,
+          camSize,
         });
       }
     } finally {

@@ -39,6 +39,8 @@ function bnSpecs(prefix: string, c: number): ParamSpec[] {
 
 export interface BlockLayout {
   prefix: string; // e.g. layer2.0
+  /** 1..4: the block is in layer<stage> */
+  stage: number;
   inChannels: number;
   outChannels: number;
   stride: 1 | 2;
@@ -54,6 +56,7 @@ export function blockLayouts(widthMultiplier: number): BlockLayout[] {
       const stride = stage > 0 && b === 0 ? 2 : 1;
       blocks.push({
         prefix: `layer${stage + 1}.${b}`,
+        stage: stage + 1,
         inChannels,
         outChannels,
         stride,

@@ -82,18 +82,13 @@ function maxPoolStem(x: tf.Tensor4D): tf.Tensor4D {
   return tf.maxPool(x, 3, 2, 1);
 }
 
-/**
- * Everything up to and including layer4 (the CAM feature maps), NHWC. BN, the residual add and ReLU
- * run as one op (batchNorm2d's epilogue) so training keeps few activation-sized tensors per block.
- */
-export function backbone(model: ResNet, x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-  const size = model.config.inputSize;
-  if (x.rank !== 4 || x.shape[1] !== size || x.shape[2] !== size || x.shape[3] !== 1)
-    throw new StudioError('bad-config', `expected input [N,${size},${size},1], got [${x.shape.join(',')}]`);
-  const conv = (input: tf.Tensor4D, key: string, stride: number, pad: number) => conv2dTorch(input, param(model, key) as tf.Tensor4D, stride, pad);
-  let h = conv(x, 'conv1.weight', 2, 3);
-  h = maxPoolStem(batchNorm(model, 'bn1', h, training, { relu: true }));
+type Conv = (input: tf.Tensor4D, key: string, stride: number, pad: number) => tf.Tensor4D;
+
+/** The residual blocks of stages `from`..`to` (1-based, layer1..layer4) applied to h. */
+function stages(model: ResNet, h: tf.Tensor4D, training: boolean, from: number, to: number): tf.Tensor4D {
+  const conv: Conv = (input, key, stride, pad) => conv2dTorch(input, param(model, key) as tf.Tensor4D, stride, pad);
   for (const blk of blockLayouts(model.config.widthMultiplier)) {
+    if (blk.stage < from || blk.stage > to) continue;
     const p = blk.prefix;
     const identity = blk.hasDownsample
       ? batchNorm(model, `${p}.downsample.1`, conv(h, `${p}.downsample.0.weight`, blk.stride, 0), training)
@@ -102,6 +97,24 @@ export function backbone(model: ResNet, x: tf.Tensor4D, training: boolean): tf.T
     h = batchNorm(model, `${p}.bn2`, conv(out, `${p}.conv2.weight`, 1, 1), training, { residual: identity, relu: true });
   }
   return h;
+}
+
+/**
+ * Everything up to and including stage `lastStage` (default layer4, the CAM feature maps), NHWC. BN, the
+ * residual add and ReLU run as one op (batchNorm2d's epilogue) so training keeps few activation-sized
+ * tensors per block.
+ */
+export function backbone(model: ResNet, x: tf.Tensor4D, training: boolean, lastStage: 3 | 4 = 4): tf.Tensor4D {
+  const size = model.config.inputSize;
+  if (x.rank !== 4 || x.shape[1] !== size || x.shape[2] !== size || x.shape[3] !== 1)
+    throw new StudioError('bad-config', `expected input [N,${size},${size},1], got [${x.shape.join(',')}]`);
+  const h = conv2dTorch(x, param(model, 'conv1.weight') as tf.Tensor4D, 2, 3);
+  return stages(model, maxPoolStem(batchNorm(model, 'bn1', h, training, { relu: true })), training, 1, lastStage);
+}
+
+/** layer4 applied to layer3's output (for explanations on layer3: the rest of the network above it). */
+export function layer4(model: ResNet, layer3Output: tf.Tensor4D, training: boolean): tf.Tensor4D {
+  return stages(model, layer3Output, training, 4, 4);
 }
 
 /** Global average pool + fc (fc.weight kept as torch [out,in], hence the transposed matMul). */

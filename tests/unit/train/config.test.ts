@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RECIPE, validateConfig, withSetting, type TrainConfig } from '../../../src/lib/train/config';
+import { RECIPE, SMALL_MACHINE, validateConfig, withSetting, type TrainConfig } from '../../../src/lib/train/config';
+import { camLayerProblem, camSide, defaultCamLayer } from '../../../src/lib/cam/layers';
 import { StudioError } from '../../../src/lib/errors';
 
 function refusal(run: () => unknown): string {
@@ -53,5 +54,16 @@ describe('advanced training settings', () => {
     expect(refusal(() => validateConfig({ ...RECIPE, monitor: 'x' as TrainConfig['monitor'] }))).toMatch(/^Unknown monitor x/);
     expect(refusal(() => validateConfig({ ...RECIPE, imbalance: 'x' as TrainConfig['imbalance'] }))).toMatch(/^Unknown imbalance mode x/);
     expect(validateConfig({ ...RECIPE, imbalance: 'none', monitor: 'f1' })).toMatchObject({ imbalance: 'none', monitor: 'f1' });
+  });
+});
+
+describe('the software-adapter preset', () => {
+  it('is a valid configuration whose explanations are at least 4×4 (layer 3 at 64 px), unlike 32 px', () => {
+    const size = SMALL_MACHINE.imageSize!;
+    expect(validateConfig({ ...RECIPE, ...SMALL_MACHINE })).toBeTruthy();
+    const layer = defaultCamLayer(size);
+    expect(camSide(size, layer)).toBeGreaterThanOrEqual(4);
+    expect(camLayerProblem(size, layer)).toBeNull();
+    expect(camLayerProblem(32, defaultCamLayer(32))).toMatch(/2×2 map/);
   });
 });
