@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { strFromU8 } from 'fflate';
-import type { Page } from 'playwright-core';
+import type { Download, Page } from 'playwright-core';
 import { predictionsOfSplit } from '../lib/eval/predictions-csv';
 import { StudioError } from '../lib/errors';
 import { importFolder, type ImportResult } from './import-step';
@@ -28,7 +28,7 @@ export interface EpochRow {
   imagesPerSecond: number;
 }
 
-async function setConfig(page: Page, o: StudioOptions): Promise<void> {
+export async function setConfig(page: Page, o: StudioOptions): Promise<void> {
   if (o.epochs !== undefined) await fill(page, UI.epochs, o.epochs, 'for --epochs');
   if (o.batch !== undefined) await fill(page, UI.batch, o.batch, 'for --batch');
   if (o.width !== undefined) await fill(page, UI.width, o.width, 'for --width');
@@ -68,7 +68,7 @@ async function setConfig(page: Page, o: StudioOptions): Promise<void> {
 }
 
 /** The numbers the panel shows, read back (what actually trains, defaults included). */
-async function configShown(page: Page): Promise<Record<string, string | boolean | number | number[] | null>> {
+export async function configShown(page: Page): Promise<Record<string, string | boolean | number | number[] | null>> {
   const shown: Record<string, string | boolean | number | number[] | null> = {};
   for (const [key, testId] of Object.entries({ epochs: UI.epochs, batch: UI.batch, width: UI.width, lr: UI.lr, posWeight: UI.posWeight, patience: UI.patience, seed: UI.seed, monitor: UI.monitor, schedule: UI.schedule, imbalance: UI.imbalance, gpuBudgetMB: UI.gpuBudget, microBatch: UI.microBatch })) {
     if (await has(page, testId)) shown[key] = await page.locator(sel(testId)).inputValue();
@@ -221,7 +221,38 @@ export async function trainAndEvaluate(session: StudioSession, o: StudioOptions,
   const metricsFile = await tryStep(gaps, async () => {
     const { bytes } = await downloadBytes(page, UI.exportMetrics, 'to save metrics.json');
     await writeFile(path.join(out, 'metrics.json'), bytes);
-    return JSON.parse(strFromU8(bytes)) as { sets?: Record<string, unknown> };
+    return JSON.parse(strFromU8(bytes)) as { sets?: Record<string, unknown>; trust?: Record<string, unknown> };
+  });
+  // the studio writes model-card.md and model-card.json from one click: two downloads
+  const modelCard = await tryStep(gaps, async () => {
+    await need(page, UI.exportModelCard, 'to save model-card.md');
+    const files: string[] = [];
+    const saved = new Promise<void>((resolve, reject) => {
+      const onDownload = async (d: Download) => {
+        try {
+          const name = d.suggestedFilename();
+          if (!name.startsWith('model-card.')) return;
+          await d.saveAs(path.join(out, name));
+          files.push(name);
+          if (files.length === 2) {
+            page.off('download', onDownload);
+            resolve();
+          }
+        } catch (e) {
+          reject(e);
+        }
+      };
+      page.on('download', onDownload);
+    });
+    await page.click(sel(UI.exportModelCard));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new StudioError('internal', 'The model card was not written within 10 minutes.')), 600_000)));
+    try {
+      await Promise.race([saved, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+    return files.sort();
   });
   await tryStep(gaps, async () => {
     const { bytes } = await downloadBytes(page, UI.exportModel, 'to save model.safetensors');
@@ -252,6 +283,8 @@ export async function trainAndEvaluate(session: StudioSession, o: StudioOptions,
     history: epochs,
     resume: trained.resume,
     metrics: metricsFile?.sets ?? null,
+    intervals: metricsFile?.trust ?? null,
+    modelCard,
     evaluated,
     cams: cams?.files ?? [],
     modelReload,

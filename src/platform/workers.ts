@@ -1,13 +1,15 @@
-/** The studio's workers: a pool for import, one dedicated worker for training. */
+/** The studio's workers: a pool for import, one dedicated worker for training, one for bootstrap metrics. */
 import { wrap, type Remote } from 'comlink';
 import { bytesTransferred } from './bytes-transferred';
 import './comlink-errors';
 import { WorkerPool } from './worker-pool';
 import type { ImportApi } from '../../workers/import.worker';
 import type { TrainingApi } from '../../workers/train.worker';
+import type { MetricsApi } from '../../workers/metrics.worker';
 
 let importPool: WorkerPool<ImportApi> | undefined;
 let training: Remote<TrainingApi> | undefined;
+let metrics: Remote<MetricsApi> | undefined;
 
 export function getImportPool(): WorkerPool<ImportApi> {
   importPool ??= new WorkerPool<ImportApi>(
@@ -22,4 +24,10 @@ export function getTrainingWorker(): Remote<TrainingApi> {
     wrap<TrainingApi>(new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'training' })),
   );
   return training;
+}
+
+/** Bootstrap intervals and calibration (seconds of work on a few hundred images) run here, not in the page. */
+export function getMetricsWorker(): Remote<MetricsApi> {
+  metrics ??= wrap<MetricsApi>(new Worker(new URL('../../workers/metrics.worker.ts', import.meta.url), { type: 'module', name: 'metrics' }));
+  return metrics;
 }

@@ -2,6 +2,7 @@
 import type { PredictionRow } from './predictions-csv';
 import type { MetricsDocument } from './report';
 import { displayProbability, predictedClass, setMetrics, type ScoredImage } from './summary';
+import { scaleLogits, type SetTrust } from './trust';
 
 /** What metrics.json says about the dataset and the model (the training worker's evaluation context). */
 export interface EvaluatedModel {
@@ -38,6 +39,10 @@ export interface MetricsInput {
   threshold: number;
   sets: Record<string, ScoredImage[]>;
   pointing: { split: string; hits: number; total: number; accuracy: number | null } | null;
+  /** the temperature the logits are divided by before the metrics (default 1) */
+  temperature?: number;
+  /** per set, computed at this threshold and temperature */
+  trust?: Record<string, SetTrust | null>;
 }
 
 export function metricsDocument(input: MetricsInput): MetricsDocument {
@@ -48,7 +53,9 @@ export function metricsDocument(input: MetricsInput): MetricsDocument {
     dataset: model && { id: model.datasetId, name: model.name, fingerprint: model.fingerprint, classes: model.classes, mean: model.mean, std: model.std },
     config: model && input.config ? { ...input.config, imageSize: model.inputSize } : input.config,
     threshold: input.threshold,
-    sets: Object.fromEntries(Object.entries(input.sets).map(([k, images]) => [k, setMetrics(images, input.threshold)])),
+    sets: Object.fromEntries(Object.entries(input.sets).map(([k, images]) => [k, setMetrics(scaleLogits(images, input.temperature ?? 1), input.threshold)])),
+    temperature: input.temperature ?? 1,
+    ...(input.trust ? { trust: input.trust } : {}),
     pointingGame: p ? { split: p.split, hits: p.hits, total: p.total, accuracy: p.accuracy } : undefined,
   };
 }

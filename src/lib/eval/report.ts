@@ -1,6 +1,7 @@
 /** metrics.json: everything needed to reproduce the numbers the studio shows (no pixels). */
 import { contentHash } from '../hash';
 import type { SetMetrics } from './summary';
+import type { SetTrust } from './trust';
 
 export interface MetricsDocument {
   generatedAt: string;
@@ -9,6 +10,10 @@ export interface MetricsDocument {
   config: unknown;
   threshold: number;
   sets: Record<string, SetMetrics | null>;
+  /** the probabilities (and the metrics at the threshold) are σ(logit / temperature); 1 = as the model says */
+  temperature?: number;
+  /** per set: patient-level bootstrap intervals of the metrics at the threshold, ROC band and calibration */
+  trust?: Record<string, SetTrust | null>;
   pointingGame?: { split: string; hits: number; total: number; accuracy: number | null };
 }
 

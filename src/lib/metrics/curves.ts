@@ -142,3 +142,18 @@ export function thresholdForSensitivity(labels: ArrayLike<number>, scores: Array
   }
   return NaN;
 }
+
+/**
+ * The lowest threshold whose specificity (1 − FPR) stays at or above `target` (0..1), i.e. the most sensitive
+ * operating point with at least that specificity. NaN without negatives.
+ */
+export function thresholdForSpecificity(labels: ArrayLike<number>, scores: ArrayLike<number>, target: number): number {
+  const { fpr, thresholds } = rocCurve(labels, scores);
+  if (fpr.length < 2 || Number.isNaN(fpr[1])) return NaN;
+  let best = thresholds[0];
+  for (let i = 1; i < thresholds.length; i++) {
+    if (1 - fpr[i] >= target) best = thresholds[i];
+    else break;
+  }
+  return best;
+}

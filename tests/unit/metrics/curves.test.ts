@@ -5,6 +5,7 @@ import {
   rocAuc,
   rocCurve,
   thresholdForSensitivity,
+  thresholdForSpecificity,
   youdenThreshold,
 } from '../../../src/lib/metrics';
 import { mulberry32 } from '../../../src/lib/random';
@@ -168,5 +169,15 @@ describe('operating thresholds', () => {
 
   it('youdenThreshold is NaN when a class is absent', () => {
     expect(youdenThreshold([1, 1], [0.2, 0.4])).toBeNaN();
+  });
+});
+
+describe('thresholdForSpecificity', () => {
+  it('picks the lowest threshold that keeps the specificity (sklearn docstring example)', () => {
+    // thresholds ∞, 0.8, 0.4, 0.35, 0.1 → specificity 1, 1, 0.5, 0.5, 0
+    expect(thresholdForSpecificity(docLabels, docScores, 1)).toBe(0.8);
+    expect(thresholdForSpecificity(docLabels, docScores, 0.5)).toBe(0.35);
+    expect(thresholdForSpecificity(docLabels, docScores, 0)).toBe(0.1);
+    expect(thresholdForSpecificity([1, 1], [0.3, 0.6], 0.9)).toBeNaN();
   });
 });
