@@ -5,7 +5,7 @@
  */
 import { checkpointsToPrune, newestCheckpoint } from '../lib/train/checkpoints';
 import type { Monitor } from '../lib/train/config';
-import type { EpochRecord } from '../lib/train/trainer';
+import { bestSoFar, type EpochRecord } from '../lib/train/trainer';
 import { deleteBlobs, prepareBlob, putBlob, readStoredBytes, settle } from './blob-store';
 import { checkpointBlobKey, checkpointBlobPrefix, openStudioDb, storageError, type RunRecord } from './db';
 
@@ -82,6 +82,29 @@ export function loadNewestCheckpoint(runId: string): Promise<CheckpointData | un
  */
 export async function loadEpochWeights(runId: string, epoch: number): Promise<Uint8Array | undefined> {
   return (await loadCheckpoint(runId, (all) => all.find((c) => c.epoch === epoch), false))?.weights;
+}
+
+/**
+ * The kept epoch whose weights a run ended with: `modelEpoch` as the run stored it; for older records, the best epoch
+ * of a run that stopped early (done before its configured epochs, with patience) and else the newest kept one.
+ */
+export function modelEpochOf(run: Pick<RunRecord, 'modelEpoch' | 'status' | 'history' | 'config'>, kept: number[]): number | undefined {
+  if (run.modelEpoch !== undefined && kept.includes(run.modelEpoch)) return run.modelEpoch;
+  const { patience, epochs, monitor } = run.config;
+  if (run.modelEpoch === undefined && run.status === 'done' && patience > 0 && run.history.length < epochs) {
+    const best = bestSoFar(run.history, monitor).bestEpoch;
+    if (best !== undefined && kept.includes(best)) return best;
+  }
+  return kept.length ? Math.max(...kept) : undefined;
+}
+
+/** The model's safetensors a run ended with (modelEpochOf), without optimizer state; undefined when it kept no checkpoint. */
+export async function loadRunModel(run: RunRecord): Promise<{ epoch: number; weights: Uint8Array } | undefined> {
+  const loaded = await loadCheckpoint(run.id, (all) => {
+    const epoch = modelEpochOf(run, all.map((c) => c.epoch));
+    return all.find((c) => c.epoch === epoch);
+  }, false);
+  return loaded && { epoch: loaded.epoch, weights: loaded.weights };
 }
 
 function loadCheckpoint(runId: string, pick: <T extends { epoch: number }>(all: T[]) => T | undefined): Promise<CheckpointData | undefined>;

@@ -5,7 +5,8 @@
  *                splits and labels never load pixels)
  *   pixels       key id (same as images)     the uint8 pixels (and demo lesion mask)
  *   rejections   key id = `${datasetId}|${sourcePath}`, index byDataset   files refused, with reasons
- *   runs         key id                      training runs: config, history, metrics, status
+ *   runs         key id                      training runs: config, history, metrics, status ('interrupted':
+ *                a run left 'running' by a closed tab, dismissed; records before it only know 'running')
  *   checkpoints  key id = `${runId}|${epoch}`, index byRun     weights + optimizer state
  * Version 2 adds:
  *   weights      key name                    imported .pth / .safetensors files, kept for reuse
@@ -16,7 +17,7 @@
  * Image ids derive from the source path, so re-importing the same folder overwrites instead
  * of duplicating, and an interrupted import continues where it stopped.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { Split } from '../lib/dataset/splits';
 import type { PixelSums } from '../lib/dataset/stats';
 import { chunkKeyRange, type BlobRef } from '../lib/storage/chunks';
@@ -85,14 +86,24 @@ export interface RunRecord {
   id: string;
   datasetId: string;
   createdAt: number;
-  status: 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+  status: RunStatus;
   /** validated (lib/train/config.ts validateConfig); extra epochs of a resumed run are added here */
   config: TrainConfig;
   /** one record per finished epoch, as of the newest checkpoint or the end of the run */
   history: EpochRecord[];
   /** where the run was started */
   backend?: BackendInfo;
+  /** the epoch whose weights the model had when the run ended (its best after an early stop); absent in older records */
+  modelEpoch?: number;
+  /** where a run loaded with "Load a run trained elsewhere" was trained, e.g. "train.py on host (cpu, 2 processes)" */
+  trainedElsewhere?: string;
 }
+
+/**
+ * 'running' stays on a run whose tab closed or whose GPU was lost (resumable); 'interrupted' is such a run a person
+ * dismissed, not offered for resuming again.
+ */
+export type RunStatus = 'running' | 'paused' | 'done' | 'cancelled' | 'failed' | 'interrupted';
 
 export interface CheckpointRecord {
   id: string;
@@ -182,16 +193,46 @@ export async function deleteDataset(db: StudioDb, datasetId: string): Promise<vo
     }
   }
   const runs = await tx.objectStore('runs').index('byDataset').getAllKeys(range);
-  for (const runId of runs) {
-    let cursor = await tx.objectStore('checkpoints').index('byRun').openKeyCursor(IDBKeyRange.only(runId));
-    while (cursor) {
-      await tx.objectStore('checkpoints').delete(cursor.primaryKey);
-      cursor = await cursor.continue();
-    }
-    await tx.objectStore('blobs').delete(runBlobRange(runId));
-    await tx.objectStore('runs').delete(runId);
-  }
+  for (const runId of runs) await deleteRunIn(tx, runId);
   await tx.objectStore('datasets').delete(datasetId);
+  await tx.done;
+}
+
+type RunsTx = IDBPTransaction<StudioSchema, ArrayLike<StoreNames<StudioSchema>>, 'readwrite'>;
+
+async function deleteRunIn(tx: RunsTx, runId: string): Promise<void> {
+  let cursor = await tx.objectStore('checkpoints').index('byRun').openKeyCursor(IDBKeyRange.only(runId));
+  while (cursor) {
+    await tx.objectStore('checkpoints').delete(cursor.primaryKey);
+    cursor = await cursor.continue();
+  }
+  await tx.objectStore('blobs').delete(runBlobRange(runId));
+  await tx.objectStore('runs').delete(runId);
+}
+
+/** Delete one run with its checkpoints and their blobs, in one transaction. */
+export async function deleteRun(db: StudioDb, runId: string): Promise<void> {
+  const tx = db.transaction(['runs', 'checkpoints', 'blobs'], 'readwrite');
+  await deleteRunIn(tx, runId);
+  await tx.done;
+}
+
+/** The epochs of the checkpoints each run keeps (from the keys alone: no weights are read). */
+export async function checkpointEpochs(db: StudioDb): Promise<Map<string, number[]>> {
+  const byRun = new Map<string, number[]>();
+  for (const id of await db.getAllKeys('checkpoints')) {
+    const cut = id.lastIndexOf('|');
+    const runId = id.slice(0, cut);
+    byRun.set(runId, [...(byRun.get(runId) ?? []), Number(id.slice(cut + 1))]);
+  }
+  return byRun;
+}
+
+/** Change a run's status only (read and written in one transaction, so a newer history is kept). */
+export async function setRunStatus(db: StudioDb, runId: string, status: RunStatus): Promise<void> {
+  const tx = db.transaction('runs', 'readwrite');
+  const run = await tx.store.get(runId);
+  if (run) await tx.store.put({ ...run, status });
   await tx.done;
 }
 

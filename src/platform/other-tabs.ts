@@ -8,18 +8,18 @@ export type TabMessage =
   | { kind: 'importing'; id: string; active: boolean };
 
 /** The other open tabs of the studio (a BroadcastChannel in the page). */
-export interface OtherTabs {
-  post(message: TabMessage): void;
-  subscribe(listener: (message: TabMessage) => void): () => void;
+export interface OtherTabs<M = TabMessage> {
+  post(message: M): void;
+  subscribe(listener: (message: M) => void): () => void;
 }
 
-export function otherTabs(name = 'cxr-studio'): OtherTabs | undefined {
+export function otherTabs<M = TabMessage>(name = 'cxr-studio'): OtherTabs<M> | undefined {
   if (typeof BroadcastChannel === 'undefined') return undefined;
   const channel = new BroadcastChannel(name);
   return {
     post: (message) => channel.postMessage(message),
     subscribe: (listener) => {
-      const handle = (e: MessageEvent<TabMessage>) => listener(e.data);
+      const handle = (e: MessageEvent<M>) => listener(e.data);
       channel.addEventListener('message', handle);
       return () => channel.removeEventListener('message', handle);
     },

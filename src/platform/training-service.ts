@@ -19,7 +19,7 @@ import { initBackend, type BackendInfo, type BackendName } from './backend';
 import { useKernels, type KernelChoice } from './studio-kernels';
 import { openStoredDataset, type StoredDataset } from './dataset-source';
 import { openStudioDb, type RunRecord } from './db';
-import { loadEpochWeights, loadNewestCheckpoint, saveCheckpoint } from './checkpoint-store';
+import { loadEpochWeights, loadNewestCheckpoint, loadRunModel, saveCheckpoint } from './checkpoint-store';
 import { loadWeights, storeWeights } from './weights-store';
 import { measureStepTimes } from './step-timing';
 import type { StepTiming } from '../lib/train/presets';
@@ -29,8 +29,16 @@ import { GpuProblems, mayBeDeviceLoss, type GpuProblemListener } from './gpu-pro
 import { bundledTfjsVersions, tfjsVersionProblem } from '../lib/tfjs-internals';
 
 export interface TrainEvents {
+  /** the run's record is stored (before its first step): its id, for the page to tell other tabs */
+  onRun?(runId: string): void;
   onStep(p: StepProgress): void;
   onEpoch(r: EpochRecord): void;
+}
+
+/** A finished run's model, loaded back: the epoch whose weights it holds, with the run as stored. */
+export interface OpenedRun {
+  run: RunRecord;
+  epoch: number;
 }
 
 export interface RunResult {
@@ -72,6 +80,7 @@ async function checkpoint(model: TrainingSession['model'], optimizer: Adam, run:
 
 class TrainingService {
   private backend: BackendInfo | undefined;
+  private opening: Promise<BackendInfo> | undefined;
   readonly sessions = new SessionHolder();
   private readonly gpu = new GpuProblems(() => this.isTraining());
   /** runs asked for and not yet returned: while any is, the worker counts as training */
@@ -82,17 +91,26 @@ class TrainingService {
    * uncaptured GPU errors from now on, training or not; every caller of init may subscribe.
    */
   async init(order: BackendName[] = ['webgpu', 'webgl', 'cpu'], kernels: KernelChoice = 'studio', onGpuProblem?: GpuProblemListener): Promise<BackendInfo> {
-    if (!this.backend) {
-      this.backend = await initBackend(order);
-      const problem = tfjsVersionProblem(bundledTfjsVersions());
-      if (problem) this.backend.tfjsProblem = problem;
-      if (this.backend.name === 'webgpu') {
-        this.backend.kernels = useKernels(kernels);
-        this.gpu.watch();
-      }
-    }
+    // one opening, whoever asks first: the page's init and a run started right after a reload may overlap
+    this.opening ??= this.openBackend(order, kernels).catch((e) => {
+      this.opening = undefined;
+      throw e;
+    });
+    const backend = await this.opening;
     if (onGpuProblem) this.gpu.subscribe(onGpuProblem);
-    return this.backend;
+    return backend;
+  }
+
+  private async openBackend(order: BackendName[], kernels: KernelChoice): Promise<BackendInfo> {
+    const backend = await initBackend(order);
+    const problem = tfjsVersionProblem(bundledTfjsVersions());
+    if (problem) backend.tfjsProblem = problem;
+    if (backend.name === 'webgpu') {
+      backend.kernels = useKernels(kernels);
+      this.gpu.watch();
+    }
+    this.backend = backend;
+    return backend;
   }
 
   private async runTraining(session: TrainingSession, run: RunRecord, events: TrainEvents, history: EpochRecord[]): Promise<RunResult> {
@@ -102,6 +120,7 @@ class TrainingService {
     control.reset();
     session.run = run;
     const db = await openStudioDb();
+    events.onRun?.(run.id);
     try {
       // Split batches that would not fit GPU memory into micro-batches (gpu-memory.ts); not stored in the run.
       const plan = await planTrainMemory(cfg, model.config.numClasses);
@@ -128,6 +147,8 @@ class TrainingService {
       );
       run.status = outcome.cancelled ? 'cancelled' : 'done';
       run.history = outcome.history;
+      // after an early stop the model went back to its best epoch; otherwise it is the last one
+      run.modelEpoch = outcome.stoppedEarly && outcome.bestEpoch !== undefined ? outcome.bestEpoch : outcome.history[outcome.history.length - 1]?.epoch;
       await db.put('runs', run);
       return { runId: run.id, outcome };
     } catch (e) {
@@ -262,6 +283,27 @@ class TrainingService {
   }
 
   /**
+   * Load a finished run's model back from the checkpoint it ended with (checkpoint-store.ts loadRunModel), for
+   * evaluation, CAMs and export; without optimizer state (to train on, resume the run instead).
+   */
+  async openRun(runId: string): Promise<OpenedRun> {
+    await this.init();
+    if (this.isTraining()) throw new StudioError('internal', 'A run is training in this tab: wait for it to end (or cancel it) before reopening another.');
+    const run = await (await openStudioDb()).get('runs', runId);
+    if (!run) throw new StudioError('internal', `Run ${runId} no longer exists.`);
+    const kept = await loadRunModel(run);
+    if (!kept) throw new StudioError('internal', 'This run kept no checkpoint (it ended before its first epoch): there is no model to reopen.');
+    const dataset = await openStoredDataset(run.datasetId);
+    const cfg = run.config;
+    await this.sessions.replace(() => {
+      const model = createResNet18({ widthMultiplier: cfg.widthMultiplier, numClasses: numClassesFor(dataset.record.classes), inputSize: cfg.imageSize }, cfg.seed);
+      loadStateDict(model, readSafetensors(kept.weights), { adaptImageNet: false });
+      return new TrainingSession(dataset, model);
+    });
+    return { run, epoch: kept.epoch };
+  }
+
+  /**
    * Load a model the studio exported (or any 1-channel torchvision ResNet-18 state dict) for
    * evaluation and CAM on a stored dataset. Width and head follow the file's shapes.
    */
@@ -296,6 +338,7 @@ export const cancel = service.cancel.bind(service);
 export const measureSpeed = service.measureSpeed.bind(service);
 export const exportModel = service.exportModel.bind(service);
 export const loadTrainedModel = service.loadTrainedModel.bind(service);
+export const openRun = service.openRun.bind(service);
 
 /** This worker's session, handed to the evaluation/explanation service (explain-service.ts). */
 export function session(): TrainingSession {

@@ -6,7 +6,7 @@ import { presetsFor, type Preset } from '../lib/train/presets';
 import type { BackendInfo } from '../platform/backend';
 import type { RunResult } from '../platform/training-service';
 import type { DatasetRecord, RunRecord } from '../platform/db';
-import type { Callback, RunStore, SaveFile, TrainingEvents, TrainingWorker } from './deps';
+import type { Callback, SaveFile, TrainingEvents, TrainingWorker } from './deps';
 import type { ErrorState } from './errors.svelte';
 import { Emitter } from './events';
 
@@ -14,20 +14,14 @@ export type TrainStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 
 
 export interface TrainingDeps {
   worker: TrainingWorker;
-  runs: RunStore;
   errors: ErrorState;
   save: SaveFile;
   /** comlink's proxy in the page */
   callback: Callback;
 }
 
-/** the run the page resumes: the latest one still marked running */
-export function latestInterrupted(runs: RunRecord[]): RunRecord | null {
-  return runs.filter((r) => r.status === 'running').sort((a, b) => b.createdAt - a.createdAt)[0] ?? null;
-}
-
 export class TrainingState {
-  /** run-started, epoch, model-ready: evaluation subscribes */
+  /** run-started, epoch, model-ready: evaluation subscribes; run-stored, run-ended: the run list */
   readonly events = new Emitter<TrainingEvents>();
   backend = $state<BackendInfo | null>(null);
   config = $state<TrainConfig>({ ...RECIPE });
@@ -43,9 +37,8 @@ export class TrainingState {
   /** imported .pth / .safetensors files stored for reuse, and the one to start from */
   weightsNames = $state<string[]>([]);
   initialWeights = $state<string>('');
-  /** a model exists in the worker (trained, resumed or loaded) and can be exported */
+  /** a model exists in the worker (trained, resumed, reopened or loaded) and can be exported */
   hasModel = $state(false);
-  interrupted = $state<RunRecord | null>(null);
   /** presets from this machine's measured step time, for the dataset and size in `presetsKey` */
   presets = $state<Preset[] | null>(null);
   speed = $state<'idle' | 'measuring' | 'ready' | 'unavailable'>('idle');
@@ -74,7 +67,6 @@ export class TrainingState {
         );
       }
       errors.succeeded('gpu');
-      this.interrupted = latestInterrupted(await this.deps.runs.list());
       this.weightsNames = await worker.listWeights();
     } catch (e) {
       errors.report('gpu', e);
@@ -83,6 +75,10 @@ export class TrainingState {
 
   private trainEvents() {
     return this.deps.callback({
+      onRun: (runId: string) => {
+        this.runId = runId;
+        void this.events.emit('run-stored', { runId });
+      },
       onStep: (p: StepProgress) => {
         this.step = p;
         this.stepLosses.push(p.loss);
@@ -96,6 +92,7 @@ export class TrainingState {
 
   private async finish(result: RunResult): Promise<void> {
     this.runId = result.runId;
+    void this.events.emit('run-ended', { runId: result.runId });
     if (result.error) {
       this.status = 'failed';
       this.deps.errors.report('training', result.error);
@@ -110,37 +107,63 @@ export class TrainingState {
     await this.events.emit('model-ready', { runId: this.runId, config: this.runConfig ?? $state.snapshot(this.config) });
   }
 
-  async start(datasetId: string, imageSize: number): Promise<void> {
-    this.status = 'starting';
+  /** a call into the worker that runs a training: a throw (not a failed run, which `finish` takes) fails it */
+  private async runTraining(run: () => Promise<RunResult>): Promise<void> {
     this.ending = '';
-    this.history = [];
     this.stepLosses = [];
+    this.runId = null;
     void this.events.emit('run-started', undefined);
     try {
-      const cfg = $state.snapshot(this.config);
-      cfg.imageSize = imageSize;
-      this.runConfig = cfg;
       this.status = 'running';
-      await this.finish(await this.deps.worker.startTraining(datasetId, cfg, this.trainEvents(), this.initialWeights || undefined));
+      await this.finish(await run());
     } catch (e) {
       this.status = 'failed';
+      if (this.runId) void this.events.emit('run-ended', { runId: this.runId });
       this.deps.errors.report('training', e);
     }
   }
 
-  async resumeInterrupted(): Promise<void> {
-    const run = this.interrupted;
-    if (!run) return;
-    this.interrupted = null;
+  async start(datasetId: string, imageSize: number): Promise<void> {
+    this.status = 'starting';
+    this.history = [];
+    const cfg = $state.snapshot(this.config);
+    cfg.imageSize = imageSize;
+    this.runConfig = cfg;
+    await this.runTraining(() => this.deps.worker.startTraining(datasetId, cfg, this.trainEvents(), this.initialWeights || undefined));
+  }
+
+  /** Continue a run from its newest checkpoint, with its history and configuration (a reload broke it off). */
+  async resumeRun(run: RunRecord): Promise<void> {
+    if (this.running) return;
     this.history = run.history ?? [];
-    this.stepLosses = [];
     this.config = { ...run.config };
     this.runConfig = { ...run.config };
-    this.status = 'running';
+    await this.runTraining(() => this.deps.worker.resumeTraining(run.id, this.trainEvents()));
+  }
+
+  /**
+   * Load a finished run's model back (the checkpoint it ended with) with its history and configuration; evaluation
+   * then scores it as after training, and it can be exported.
+   */
+  async reopen(run: RunRecord): Promise<void> {
+    if (this.running) return;
+    void this.events.emit('run-started', undefined);
     try {
-      await this.finish(await this.deps.worker.resumeTraining(run.id, this.trainEvents()));
+      const opened = await this.deps.worker.openRun(run.id);
+      const stored = opened.run;
+      this.runId = stored.id;
+      this.history = stored.history;
+      this.stepLosses = stored.history.flatMap((h) => h.stepLosses ?? []);
+      this.step = null;
+      this.config = { ...stored.config };
+      this.runConfig = { ...stored.config };
+      this.status = stored.status === 'cancelled' ? 'cancelled' : 'done';
+      const last = stored.history[stored.history.length - 1]?.epoch;
+      this.ending = `Reopened run of ${new Date(stored.createdAt).toLocaleString()}: the model is epoch ${opened.epoch}'s${opened.epoch === last ? ', the last one' : ''}.`;
+      this.hasModel = true;
+      this.deps.errors.succeeded('training');
+      await this.events.emit('model-ready', { runId: stored.id, config: { ...stored.config } });
     } catch (e) {
-      this.status = 'failed';
       this.deps.errors.report('training', e);
     }
   }
@@ -172,14 +195,30 @@ export class TrainingState {
   /** Load an exported model for evaluation and CAM on the selected dataset, without training. */
   async loadModel(datasetId: string, file: File): Promise<void> {
     try {
-      await this.deps.worker.loadTrainedModel(datasetId, file.name, new Uint8Array(await file.arrayBuffer()));
-      this.hasModel = true;
-      this.status = 'done';
-      this.runConfig = null;
-      this.deps.errors.succeeded('training');
-      await this.events.emit('model-ready', { runId: this.runId, config: $state.snapshot(this.config) });
+      await this.loadModelBytes(datasetId, file.name, new Uint8Array(await file.arrayBuffer()));
     } catch (e) {
       this.deps.errors.report('training', e);
+    }
+  }
+
+  /**
+   * Load model bytes (safetensors or .pth) for evaluation and CAM on `datasetId`; `config` says how it was trained
+   * (e.g. the bundled demo model's card), else the settings on the page stand for it. True when it is loaded.
+   */
+  async loadModelBytes(datasetId: string, name: string, bytes: Uint8Array, config: Partial<TrainConfig> = {}): Promise<boolean> {
+    try {
+      await this.deps.worker.loadTrainedModel(datasetId, name, bytes);
+      this.hasModel = true;
+      this.status = 'done';
+      this.runId = null;
+      this.runConfig = null;
+      this.config = { ...this.config, ...config };
+      this.deps.errors.succeeded('training');
+      await this.events.emit('model-ready', { runId: this.runId, config: $state.snapshot(this.config) });
+      return true;
+    } catch (e) {
+      this.deps.errors.report('training', e);
+      return false;
     }
   }
 
@@ -240,8 +279,10 @@ export class TrainingState {
 /** "Stopped early at epoch 7 …; the model is epoch 4's, the best by val AUC." — or '' for a run that ran its course. */
 export function endingOf(result: RunResult): string {
   const o = result.outcome;
-  if (!o?.stoppedEarly) return '';
+  // what the run changed on its own (e.g. a folded last batch), then how it stopped
+  const notes = o?.notes ?? [];
+  if (!o?.stoppedEarly) return notes.join(' ');
   const last = o.history[o.history.length - 1]?.epoch;
   const best = o.bestEpoch !== undefined && o.bestEpoch !== last ? ` The model was restored to epoch ${o.bestEpoch}, the best one.` : '';
-  return `Stopped early after epoch ${last}: no improvement for the patience set.${best}`;
+  return [...notes, `Stopped early after epoch ${last}: no improvement for the patience set.${best}`].join(' ');
 }

@@ -45,6 +45,13 @@ export function trainingBatches<T>(order: T[], batchSize: number): T[][] {
   return batches;
 }
 
+/** What the person reads when trainingBatches folds a last image (null when it does not). */
+export function foldNote(trainImages: number, batchSize: number): string | null {
+  if (trainImages <= batchSize || trainImages % batchSize !== 1) return null;
+  const full = Math.floor(trainImages / batchSize);
+  return `${trainImages} training images at batch ${batchSize} leave a last batch of one image, which BatchNorm cannot train on: it joins the batch before (${full} steps per epoch, the last of ${batchSize + 1} images).`;
+}
+
 /** negatives / positives over the training split (1 when either is absent). */
 export function autoPosWeight(train: Example[]): number {
   const pos = train.filter((e) => e.label === 1).length;

@@ -9,7 +9,7 @@ import type { Adam } from '../model/adam';
 import { augmentBatch } from '../model/augment';
 import { trainStep } from '../model/train-step';
 import { StudioError } from '../errors';
-import { autoPosWeight, epochOrder, trainingBatches, type Example } from './batches';
+import { autoPosWeight, epochOrder, foldNote, trainingBatches, type Example } from './batches';
 import { toInputTensor } from '../model/input-tensor';
 import { RunEta } from './eta';
 import { predictLogits, summarise, type PixelLoader } from './evaluate';
@@ -93,6 +93,8 @@ export interface TrainOutcome {
   stoppedEarly: boolean;
   cancelled: boolean;
   posWeight: number;
+  /** what the run changed on its own and the person should know (e.g. a folded last batch: lib/train/batches.ts) */
+  notes: string[];
   /** epoch with the best `monitor` value so far (the first of equals); undefined while every value is NaN */
   bestEpoch?: number;
 }
@@ -135,6 +137,7 @@ export async function train(
     cfg.imbalance === 'pos-weight' ? (cfg.posWeight === 'auto' ? autoPosWeight(data.train) : cfg.posWeight) : 1;
   const loss = binary ? ({ kind: 'bce', posWeight } as const) : ({ kind: 'ce' } as const);
   const history = resumeHistory.slice();
+  const notes: string[] = [];
   const size = model.config.inputSize;
   const runStart = performance.now();
   let imagesDone = 0;
@@ -142,7 +145,10 @@ export async function train(
 
   for (let epoch = history.length + 1; epoch <= cfg.epochs; epoch++) {
     const t0 = performance.now();
-    const batches = trainingBatches(epochOrder(data.train, cfg.seed, epoch, cfg.imbalance === 'oversample'), cfg.batchSize);
+    const order = epochOrder(data.train, cfg.seed, epoch, cfg.imbalance === 'oversample');
+    const batches = trainingBatches(order, cfg.batchSize);
+    const note = foldNote(order.length, cfg.batchSize);
+    if (note && !notes.includes(note)) notes.push(note);
     const stepLosses: number[] = [];
     let next = data.load(batches[0].map((e) => e.id));
     let microBatches = 1;
@@ -151,7 +157,7 @@ export async function train(
     for (let step = 0; step < batches.length; step++) {
       await hooks.waitWhilePaused?.();
       const stepStart = performance.now();
-      if (hooks.cancelled?.()) return { history, stoppedEarly: false, cancelled: true, posWeight, bestEpoch: bestSoFar(history, cfg.monitor).bestEpoch };
+      if (hooks.cancelled?.()) return { history, stoppedEarly: false, cancelled: true, posWeight, notes, bestEpoch: bestSoFar(history, cfg.monitor).bestEpoch };
       const images = await next;
       if (step + 1 < batches.length) next = data.load(batches[step + 1].map((e) => e.id));
       const batch = batches[step];
@@ -226,8 +232,8 @@ export async function train(
     const { bestEpoch, sinceBest } = bestSoFar(history, cfg.monitor);
     if (cfg.patience > 0 && sinceBest >= cfg.patience && epoch < cfg.epochs) {
       if (bestEpoch !== undefined && bestEpoch !== epoch) await hooks.restoreBest?.(bestEpoch);
-      return { history, stoppedEarly: true, cancelled: false, posWeight, bestEpoch };
+      return { history, stoppedEarly: true, cancelled: false, posWeight, notes, bestEpoch };
     }
   }
-  return { history, stoppedEarly: false, cancelled: false, posWeight, bestEpoch: bestSoFar(history, cfg.monitor).bestEpoch };
+  return { history, stoppedEarly: false, cancelled: false, posWeight, notes, bestEpoch: bestSoFar(history, cfg.monitor).bestEpoch };
 }

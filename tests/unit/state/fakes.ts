@@ -1,9 +1,10 @@
 /** Fakes of what the state classes take in their constructors: in-memory stores, scripted workers. */
 import type { DatasetRecord, RejectionRecord, RunRecord } from '../../../src/platform/db';
-import type { DatasetStore, ImportPool, ImportWorker, RunStore, TrainingWorker } from '../../../src/state/deps';
+import type { DatasetStore, ImportPool, ImportWorker, OtherTabs, RunStore, TrainingWorker } from '../../../src/state/deps';
 import type { ScoredImage } from '../../../src/lib/eval';
 import type { Explanation } from '../../../src/platform/explain-service';
 import type { EpochRecord } from '../../../src/lib/train/trainer';
+import type { TrainConfig } from '../../../src/lib/train/config';
 import { ErrorState } from '../../../src/state/errors.svelte';
 
 /** comlink's proxy stands for "call back into this thread"; in one thread the object itself does */
@@ -66,14 +67,47 @@ export function inlinePool(api: Partial<Record<keyof ImportWorker, unknown>>): I
   return pool;
 }
 
-export const runStore = (runs: RunRecord[] = []): RunStore => ({ list: async () => runs });
+/** The runs store with the epochs of each run's checkpoints (`kept`); remove drops both. */
+export class MemoryRunStore implements RunStore {
+  readonly records = new Map<string, RunRecord>();
+  readonly kept = new Map<string, number[]>();
+  removed: string[] = [];
+
+  constructor(runs: RunRecord[] = [], kept: Record<string, number[]> = {}) {
+    for (const r of runs) this.records.set(r.id, structuredClone(r));
+    for (const [id, epochs] of Object.entries(kept)) this.kept.set(id, epochs);
+  }
+  async list() {
+    return [...this.records.values()].map((r) => structuredClone(r));
+  }
+  async checkpointEpochs() {
+    return new Map([...this.kept].map(([id, epochs]) => [id, [...epochs]]));
+  }
+  async remove(id: string) {
+    this.removed.push(id);
+    this.records.delete(id);
+    this.kept.delete(id);
+  }
+  async setStatus(id: string, status: RunRecord['status']) {
+    const r = this.records.get(id);
+    if (r) r.status = status;
+  }
+}
+
+export const runStore = (runs: RunRecord[] = [], kept: Record<string, number[]> = {}): MemoryRunStore => new MemoryRunStore(runs, kept);
+
+/** A stored run of dataset d1, done, 3 epochs configured, monitored by val AUC; `over` changes any field. */
+export function runRecord(id: string, over: Partial<RunRecord> = {}): RunRecord {
+  const config = { imageSize: 64, widthMultiplier: 0.125, batchSize: 16, epochs: 3, monitor: 'auc', patience: 0, seed: 1 } as TrainConfig;
+  return { id, datasetId: 'd1', createdAt: 1, status: 'done', config, history: [], ...over };
+}
 
 export function scored(id: string, label: number, logit: number, split = 'val'): ScoredImage {
   return { id, sourcePath: `${split}/${id}.dcm`, patientId: `p-${id}`, split, label, logits: [logit] };
 }
 
 export function explanation(imageId: string): Explanation {
-  return { imageId, size: 2, pixels: new Uint8Array(4), heat: new Float32Array(4), logits: [0], probabilities: [0.5, 0.5], classIndex: 1, method: 'cam' };
+  return { imageId, size: 2, pixels: new Uint8Array(4), heat: new Float32Array(4), logits: [0], probabilities: [0.5, 0.5], classIndex: 1, method: 'cam', layer: 4, camSize: 2 };
 }
 
 export function epoch(n: number, valLoss = 1 / n): EpochRecord {
@@ -89,4 +123,22 @@ export function trainingWorker(methods: Partial<Record<keyof TrainingWorker, (..
       return async (...args: never[]) => method(...args);
     },
   }) as unknown as TrainingWorker;
+}
+
+/** The studio's other tabs in one thread: what one tab posts reaches every other tab's subscribers, later (as a BroadcastChannel). */
+export function tabBus<M>(): () => OtherTabs<M> {
+  const tabs: Array<Set<(message: M) => void>> = [];
+  return () => {
+    const mine = new Set<(message: M) => void>();
+    tabs.push(mine);
+    return {
+      post: (message) => {
+        for (const other of tabs) if (other !== mine) for (const listener of other) queueMicrotask(() => listener(structuredClone(message)));
+      },
+      subscribe: (listener) => {
+        mine.add(listener);
+        return () => mine.delete(listener);
+      },
+    };
+  };
 }

@@ -1,16 +1,19 @@
 import { describe, expect, it, vi } from 'vitest';
-import { TrainingState, latestInterrupted } from '../../../src/state/training.svelte';
+import { TrainingState } from '../../../src/state/training.svelte';
 import { tfjsVersionProblem } from '../../../src/lib/tfjs-internals/version';
 import { EvaluationState } from '../../../src/state/evaluation.svelte';
 import type { TrainEvents, RunResult } from '../../../src/platform/training-service';
 import type { RunRecord } from '../../../src/platform/db';
 import type { TrainConfig } from '../../../src/lib/train/config';
-import { epoch, explanation, quietErrors, runStore, savedFiles, sameThread, scored, trainingWorker } from './fakes';
+import { epoch, explanation, quietErrors, runRecord, savedFiles, sameThread, scored, trainingWorker } from './fakes';
+
+/** the run as the worker reads it back: what reopen restores (not the page's copy) */
+const stored = (id: string): RunRecord => runRecord(id, { history: [epoch(1), epoch(2)], config: { ...runRecord(id).config, widthMultiplier: 0.5, imageSize: 96 } });
 
 const context = { datasetId: 'd1', name: 'demo', source: 'demo', classes: ['normal', 'pneumonia'], mean: 0.5, std: 0.2, fingerprint: 'f', inputSize: 64, widthMultiplier: 0.25, counts: {} };
 
 /** A worker whose training run reports two steps and two epochs, then returns `result`. */
-function studio(result: Partial<RunResult> = {}, runs: RunRecord[] = []) {
+function studio(result: Partial<RunResult> = {}) {
   const calls: string[] = [];
   let sentConfig: TrainConfig | undefined;
   const worker = trainingWorker({
@@ -18,6 +21,7 @@ function studio(result: Partial<RunResult> = {}, runs: RunRecord[] = []) {
     listWeights: () => ['imagenet.pth'],
     startTraining: (async (_id: string, cfg: TrainConfig, events: TrainEvents) => {
       sentConfig = cfg;
+      events.onRun?.('run-1');
       for (const n of [1, 2]) {
         events.onStep({ epoch: n, step: 1, stepsPerEpoch: 1, loss: 1 / n, imagesPerSecond: 5, etaSeconds: 1, microBatches: 1, lr: 1e-3 });
         events.onEpoch(epoch(n));
@@ -25,8 +29,13 @@ function studio(result: Partial<RunResult> = {}, runs: RunRecord[] = []) {
       return { runId: 'run-1', outcome: { history: [epoch(1), epoch(2)], cancelled: false, bestEpoch: 2 }, ...result };
     }) as never,
     resumeTraining: (async (_id: string, events: TrainEvents) => {
+      events.onRun?.('run-0');
       events.onEpoch(epoch(3));
       return { runId: 'run-0', outcome: { history: [epoch(1), epoch(2), epoch(3)], cancelled: false } };
+    }) as never,
+    openRun: ((id: string) => {
+      calls.push(`open ${id}`);
+      return { run: stored(id), epoch: 2 };
     }) as never,
     cancel: () => void calls.push('cancel'),
     pause: () => void calls.push('pause'),
@@ -39,7 +48,7 @@ function studio(result: Partial<RunResult> = {}, runs: RunRecord[] = []) {
   });
   const { errors } = quietErrors();
   const { save, files } = savedFiles();
-  const training = new TrainingState({ worker, runs: runStore(runs), errors, save, callback: sameThread });
+  const training = new TrainingState({ worker, errors, save, callback: sameThread });
   const evaluation = new EvaluationState({ worker, errors, save, trainingEvents: training.events, now: () => new Date('2026-01-02T03:04:05Z') });
   return { training, evaluation, errors, calls, files, sentConfig: () => sentConfig };
 }
@@ -49,7 +58,7 @@ describe('TrainingState', () => {
     const { training, errors } = studio();
     await training.initBackend();
     expect(training.backend?.software).toBe(true);
-    expect(training.config.imageSize).toBe(32);
+    expect(training.config.imageSize).toBe(64);
     expect(training.weightsNames).toEqual(['imagenet.pth']);
     expect(errors.warnings[0]).toMatch(/software adapter \(swiftshader\)/);
   });
@@ -113,18 +122,31 @@ describe('TrainingState', () => {
     expect(calls).toEqual(['pause', 'resume', 'cancel']);
   });
 
-  it('finds the latest interrupted run and resumes it with its history and config', async () => {
-    const run = (id: string, createdAt: number, status: RunRecord['status']) => ({ id, datasetId: 'd1', createdAt, status, config: { epochs: 3 } as TrainConfig, history: [epoch(1), epoch(2)] }) as RunRecord;
-    const runs = [run('old', 1, 'running'), run('run-0', 2, 'running'), run('done', 3, 'done')];
-    expect(latestInterrupted(runs)?.id).toBe('run-0');
-    const { training } = studio({}, runs);
-    await training.initBackend();
-    expect(training.interrupted?.id).toBe('run-0');
-    await training.resumeInterrupted();
-    expect(training.interrupted).toBeNull();
+  it('resumes a run with its history and config; the run list hears its id when stored and when it ended', async () => {
+    const { training } = studio();
+    const heard: string[] = [];
+    training.events.on('run-stored', ({ runId }) => void heard.push(`stored ${runId}`));
+    training.events.on('run-ended', ({ runId }) => void heard.push(`ended ${runId}`));
+    await training.resumeRun(runRecord('run-0', { status: 'running', history: [epoch(1), epoch(2)], config: { ...runRecord('x').config, epochs: 3 } }));
     expect(training.config.epochs).toBe(3);
     expect(training.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
     expect(training.status).toBe('done');
+    expect(heard).toEqual(['stored run-0', 'ended run-0']);
+  });
+
+  it("reopens a finished run: its model, history and config are back and evaluation scores it as after training", async () => {
+    const { training, evaluation, calls } = studio();
+    await training.reopen(runRecord('run-7'));
+    expect(calls).toEqual(['open run-7']);
+    expect(training.runId).toBe('run-7');
+    expect(training.hasModel).toBe(true);
+    expect(training.status).toBe('done');
+    expect(training.history.map((h) => h.epoch)).toEqual([1, 2]);
+    expect(training.stepLosses).toEqual([1, 0.5]);
+    expect(training.config.widthMultiplier).toBe(0.5);
+    expect(training.ending).toMatch(/the model is epoch 2's, the last one/);
+    expect(evaluation.model).toEqual({ runId: 'run-7', config: expect.objectContaining({ widthMultiplier: 0.5, imageSize: 96 }) });
+    expect(Object.keys(evaluation.sets).sort()).toEqual(['test', 'val']);
   });
 
   it('pos_weight takes "auto" or a positive number and ignores anything else', () => {
@@ -152,7 +174,7 @@ describe('GPU problems from the worker', () => {
       startTraining: (async () => ({ runId: 'run-1', error: lost })) as never,
     });
     const { errors } = quietErrors();
-    const training = new TrainingState({ worker, runs: runStore([]), errors, save: savedFiles().save, callback: sameThread });
+    const training = new TrainingState({ worker, errors, save: savedFiles().save, callback: sameThread });
     await training.initBackend();
     expect(errors.current).toBeNull();
     tell!(lost);
@@ -174,6 +196,14 @@ describe('endingOf', () => {
     );
     expect(endingOf({ runId: 'r', outcome: { history, stoppedEarly: true, cancelled: false, bestEpoch: 4 } } as RunResult)).toBe('Stopped early after epoch 4: no improvement for the patience set.');
   });
+
+  it('tells what the run changed on its own, such as a folded last batch, before how it stopped', async () => {
+    const { endingOf } = await import('../../../src/state/training.svelte');
+    const history = [epoch(1), epoch(2)];
+    const notes = ['81 training images at batch 16 leave a last batch of one image …'];
+    expect(endingOf({ runId: 'r', outcome: { history, stoppedEarly: false, cancelled: false, bestEpoch: 2, notes } } as RunResult)).toBe(notes[0]);
+    expect(endingOf({ runId: 'r', outcome: { history, stoppedEarly: true, cancelled: false, bestEpoch: 2, notes } } as RunResult)).toBe(`${notes[0]} Stopped early after epoch 2: no improvement for the patience set.`);
+  });
 });
 
 describe('tfjs version at start', () => {
@@ -181,7 +211,7 @@ describe('tfjs version at start', () => {
     const problem = tfjsVersionProblem({ 'tfjs-core': '4.23.0' })!;
     const worker = trainingWorker({ init: () => ({ name: 'webgpu', adapter: 'nvidia', software: false, tfjsProblem: problem }), listWeights: () => [] });
     const { errors } = quietErrors();
-    const training = new TrainingState({ worker, runs: runStore([]), errors, save: savedFiles().save, callback: sameThread });
+    const training = new TrainingState({ worker, errors, save: savedFiles().save, callback: sameThread });
     await training.initBackend();
     expect(errors.warnings).toEqual([problem]);
   });

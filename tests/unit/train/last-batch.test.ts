@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Adam } from '../../../src/lib/model/adam';
 import { createResNet18 } from '../../../src/lib/model/resnet';
-import { trainingBatches } from '../../../src/lib/train/batches';
+import { foldNote, trainingBatches } from '../../../src/lib/train/batches';
 import { RECIPE, validateConfig } from '../../../src/lib/train/config';
 import { train, type StepProgress } from '../../../src/lib/train/trainer';
 import { syntheticSource } from '../../support/synthetic-source';
@@ -25,6 +25,15 @@ describe('last batch of one image', () => {
     expect(trainingBatches(Array.from({ length: 9 }, (_, i) => i), 4).flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it('says so only when it folds', () => {
+    expect(foldNote(81, 16)).toBe(
+      '81 training images at batch 16 leave a last batch of one image, which BatchNorm cannot train on: it joins the batch before (5 steps per epoch, the last of 17 images).',
+    );
+    expect(foldNote(82, 16)).toBeNull();
+    expect(foldNote(80, 16)).toBeNull();
+    expect(foldNote(1, 16)).toBeNull();
+  });
+
   it('9 images at batch 4, 32 px: the epoch trains in 2 steps (it failed with "more than one value per channel")', async () => {
     const data = syntheticSource(32, 9, 4, 3);
     const cfg = validateConfig({ ...RECIPE, epochs: 1, batchSize: 4, imageSize: 32, widthMultiplier: 0.125, augment: { ...RECIPE.augment, enabled: false } });
@@ -36,6 +45,7 @@ describe('last batch of one image', () => {
       expect(outcome.history).toHaveLength(1);
       expect(steps.map((s) => s.stepsPerEpoch)).toEqual([2, 2]);
       expect(Number.isFinite(outcome.history[0].trainLoss)).toBe(true);
+      expect(outcome.notes).toEqual([foldNote(9, 4)]);
     } finally {
       adam.dispose();
       model.dispose();
