@@ -1,5 +1,5 @@
 /**
- * `npm run studio -- import|train <folder> … --out <dir>`: the built studio, driven headless through the
+ * `npm run studio -- import|train|export-project|evaluate <folder> … --out <dir>`: the built studio, driven headless through the
  * same controls a person uses. Exit 0 with `<out>/report.json`, or 1 with one line saying why.
  */
 import { mkdir, stat, writeFile } from 'node:fs/promises';
@@ -9,6 +9,8 @@ import { parseArgs, USAGE, type StudioOptions } from './options';
 import { openSession } from './session';
 import { importFolder } from './import-step';
 import { trainAndEvaluate } from './train-step';
+import { exportProject } from './export-project-step';
+import { evaluateFolder } from './evaluate-step';
 
 const log = (line: string) => process.stderr.write(`studio: ${line}\n`);
 
@@ -16,7 +18,7 @@ async function run(options: StudioOptions): Promise<void> {
   for (const folder of [options.folder, options.eval]) {
     if (folder && !(await stat(folder).catch(() => null))?.isDirectory()) throw new StudioError('empty-dataset', `${folder} is not a folder.`);
   }
-  for (const file of [options.labels, options.evalLabels, options.weights]) {
+  for (const file of [options.labels, options.evalLabels, options.weights, options.history]) {
     if (file && !(await stat(file).catch(() => null))?.isFile()) throw new StudioError('bad-config', `${file} is not a file.`);
   }
   const out = path.resolve(options.out);
@@ -37,7 +39,11 @@ async function run(options: StudioOptions): Promise<void> {
             backend: session.backend,
             import: await importFolder(session.page, options, path.join(out, 'dataset'), log),
           }
-        : await trainAndEvaluate(session, options, out, log);
+        : options.command === 'export-project'
+          ? await exportProject(session, options, out, log)
+          : options.command === 'evaluate'
+            ? await evaluateFolder(session, options, out, log)
+            : await trainAndEvaluate(session, options, out, log);
     await writeFile(path.join(out, 'report.json'), JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2));
     log(`wrote ${path.join(out, 'report.json')}`);
     const gaps = 'gaps' in report ? report.gaps : [];

@@ -1,5 +1,6 @@
 /**
- * Command line of `npm run studio`: `import <folder>` and `train <folder>` with their options.
+ * Command line of `npm run studio`: `import <folder>`, `train <folder>`, `export-project <folder>` and
+ * `evaluate <folder>` with their options.
  * Pure (no fs, no browser) so the unit tests cover every refusal; a refusal is one StudioError
  * ('bad-config') whose message is the one line the CLI prints.
  */
@@ -7,7 +8,7 @@ import { StudioError } from '../lib/errors';
 import { IMBALANCE_MODES, MONITORS, SCHEDULES, type ImbalanceMode, type Monitor } from '../lib/train/config';
 import type { LrSchedule } from '../lib/train/schedule';
 
-export type Command = 'import' | 'train';
+export type Command = 'import' | 'train' | 'export-project' | 'evaluate';
 export type BackendChoice = 'webgpu' | 'webgl' | 'cpu';
 export type KernelChoice = 'studio' | 'stock';
 
@@ -44,6 +45,10 @@ export interface StudioOptions {
   /** WebGPU: the studio's own kernels (the studio's default) or tfjs's stock ones */
   kernels?: KernelChoice;
   weights?: string;
+  /** export-project only: 'dicom' = index.csv pointing at the original files, no PNGs */
+  source?: 'png' | 'dicom';
+  /** evaluate only: history.json of the run that wrote --weights (loads it as a run trained elsewhere) */
+  history?: string;
   /** how many highest-loss validation images get a CAM PNG */
   cams: number;
   /** reload the page once this epoch is checkpointed, then resume the interrupted run (tests resume) */
@@ -55,10 +60,23 @@ export const USAGE = `usage: npm run studio -- import <folder> [--labels <csv>] 
               [--epochs <n>] [--batch <n>] [--image-size <px>] [--width <x>] [--lr <x>] [--pos-weight <x|auto>]
               [--augment on|off] [--patience <n>] [--monitor auc|f1|loss] [--schedule none|cosine|step]
               [--imbalance pos-weight|oversample|none] [--gpu-budget <MB>] [--micro-batch <n>] [--split 80/10/10] [--seed <n>] [--backend webgpu|webgl|cpu] [--kernels studio|stock]
-              [--weights <file.pth|file.safetensors>] [--cams <n>] [--reload-after <epoch>]`;
+              [--weights <file.pth|file.safetensors>] [--cams <n>] [--reload-after <epoch>]
+       npm run studio -- export-project <folder> [--source png|dicom] [--labels <csv>] [--image-size <px>] [--split 80/10/10] [--seed <n>] --out <dir>
+              [--epochs <n>] [--batch <n>] [--width <x>] [--lr <x>] [--pos-weight <x|auto>] [--augment on|off] [--patience <n>]
+              [--monitor auc|f1|loss] [--schedule none|cosine|step] [--imbalance pos-weight|oversample|none] [--backend webgpu|webgl|cpu]
+       npm run studio -- evaluate <folder> --weights <model.safetensors> [--history <history.json>] [--labels <csv>] [--image-size <px>]
+              [--cams <n>] [--backend webgpu|webgl|cpu] [--kernels studio|stock] --out <dir>`;
 
 const TRAIN_ONLY = ['eval', 'eval-labels', 'epochs', 'batch', 'width', 'lr', 'pos-weight', 'augment', 'patience', 'monitor', 'schedule', 'imbalance', 'gpu-budget', 'micro-batch', 'weights', 'cams', 'reload-after'];
 const BOTH = ['labels', 'out', 'image-size', 'split', 'seed', 'backend', 'kernels'];
+/** the options each command takes besides BOTH */
+const OWN: Record<Command, string[]> = {
+  import: [],
+  train: TRAIN_ONLY,
+  'export-project': ['source', 'epochs', 'batch', 'width', 'lr', 'pos-weight', 'augment', 'patience', 'monitor', 'schedule', 'imbalance'],
+  evaluate: ['weights', 'history', 'cams'],
+};
+const COMMANDS = Object.keys(OWN) as Command[];
 
 function refuse(message: string): never {
   throw new StudioError('bad-config', message);
@@ -98,7 +116,7 @@ export function parseSplit(text: string): [number, number, number] {
 
 export function parseArgs(argv: string[]): StudioOptions {
   const [command, ...rest] = argv;
-  if (command !== 'import' && command !== 'train') refuse(`Unknown command "${command ?? ''}": use "import" or "train".`);
+  if (!(COMMANDS as string[]).includes(command)) refuse(`Unknown command "${command ?? ''}": use ${COMMANDS.map((c) => `"${c}"`).join(', ')}.`);
   const values = new Map<string, string>();
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
@@ -109,8 +127,11 @@ export function parseArgs(argv: string[]): StudioOptions {
     }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (!BOTH.includes(name) && !TRAIN_ONLY.includes(name)) refuse(`Unknown option --${name}.`);
-    if (command === 'import' && TRAIN_ONLY.includes(name)) refuse(`--${name} applies to "train", not "import".`);
+    if (!BOTH.includes(name) && !Object.values(OWN).some((own) => own.includes(name))) refuse(`Unknown option --${name}.`);
+    if (!BOTH.includes(name) && !OWN[command as Command].includes(name)) {
+      const takers = COMMANDS.filter((c) => OWN[c].includes(name));
+      refuse(`--${name} applies to ${takers.map((c) => `"${c}"`).join(' and ')}, not "${command}".`);
+    }
     if (values.has(name)) refuse(`--${name} is given twice.`);
     const value = eq > 0 ? arg.slice(eq + 1) : rest[++i];
     if (value === undefined || (eq < 0 && value.startsWith('--'))) refuse(`--${name} needs a value.`);
@@ -121,7 +142,7 @@ export function parseArgs(argv: string[]): StudioOptions {
   if (!out) refuse('--out <dir> is required.');
 
   const get = (name: string) => values.get(name);
-  const options: StudioOptions = { command, folder: positional[0], out, cams: 4 };
+  const options: StudioOptions = { command: command as Command, folder: positional[0], out, cams: 4 };
   const v = (name: string) => get(name) !== undefined;
   if (v('labels')) options.labels = get('labels');
   if (v('eval')) options.eval = get('eval');
@@ -162,6 +183,16 @@ export function parseArgs(argv: string[]): StudioOptions {
     const w = get('weights')!;
     if (!/\.(pth|pt|safetensors)$/i.test(w)) refuse(`--weights must be a .pth or .safetensors file, got "${w}".`);
     options.weights = w;
+  }
+  if (v('source')) options.source = oneOf('source', get('source')!, ['png', 'dicom'] as const);
+  if (v('history')) {
+    const h = get('history')!;
+    if (!/\.json$/i.test(h)) refuse(`--history must be a .json file (history.json), got "${h}".`);
+    options.history = h;
+  }
+  if (command === 'evaluate') {
+    if (!options.weights) refuse('"evaluate" needs --weights <model.safetensors> (the model to score the folder with).');
+    if (!/\.safetensors$/i.test(options.weights) && options.history) refuse('--history goes with a .safetensors model (a run trained elsewhere).');
   }
   if (v('cams')) options.cams = integer('cams', get('cams')!, 0, 100);
   if (v('reload-after')) {

@@ -12,7 +12,7 @@ import { bySourcePath } from '../lib/dataset/order';
 import { describeTransferSyntax } from '../lib/dicom';
 import type { Split } from '../lib/dataset/splits';
 import { newSalt, pseudonym } from '../lib/dataset/pseudonym';
-import { openStudioDb, type DatasetRecord, type ImageRecord, type RejectionRecord } from './db';
+import { openStudioDb, type DatasetRecord, type ImageRecord, type PixelRecord, type RejectionRecord } from './db';
 import { transfer } from 'comlink';
 
 /** Called after each batch with (done, total); resolve false to cancel. */
@@ -24,6 +24,10 @@ const UNLABELLED = 'unlabelled';
 export interface ExportOptions {
   /** replace patient ids, file stems and source paths with salted hashes (salt drawn per export, never saved) */
   pseudonymise?: boolean;
+  /** files added after stats.json (a training project's train.py, config.json, README.md …) */
+  extra?: ExportEntry[];
+  /** 'none': index.csv and stats.json only, no PNGs (a training project that reads the original DICOM files) */
+  images?: 'png' | 'none';
 }
 
 export interface ExportEntry {
@@ -73,19 +77,38 @@ async function writeEntries(
   progress: ExportProgress,
   options: ExportOptions = {},
 ): Promise<boolean> {
-  const salt = options.pseudonymise ? newSalt() : null;
   const dataset = await datasetOrThrow(datasetId);
-  if (dataset.status !== 'ready') throw new StudioError('internal', `Dataset "${dataset.name}" is not fully imported yet.`);
   const metas = await sortedImages(datasetId);
   const db = await openStudioDb();
+  const readPixels = async (batch: ImageRecord[]) => {
+    const tx = db.transaction('pixels', 'readonly');
+    const pixels = await Promise.all(batch.map((m) => tx.store.get(m.id)));
+    await tx.done;
+    return pixels;
+  };
+  return writeDatasetEntries(dataset, metas, readPixels, sink, progress, options);
+}
+
+/**
+ * The export of `dataset` whose images are `metas` (in export order), pixels read batch by batch through
+ * `readPixels`; options.extra entries (a training project's files) follow stats.json.
+ */
+export async function writeDatasetEntries(
+  dataset: DatasetRecord,
+  metas: ImageRecord[],
+  readPixels: (batch: ImageRecord[]) => Promise<Array<PixelRecord | undefined>>,
+  sink: (entry: ExportEntry) => Promise<void>,
+  progress: ExportProgress,
+  options: ExportOptions = {},
+): Promise<boolean> {
+  const salt = options.pseudonymise ? newSalt() : null;
+  if (dataset.status !== 'ready') throw new StudioError('internal', `Dataset "${dataset.name}" is not fully imported yet.`);
   const used = new Set<string>();
   const index: string[][] = [['path', 'source_path', 'label', 'split', 'patient_id', 'sha256']];
   const counts: Record<string, Record<string, number>> = {};
   for (let start = 0; start < metas.length; start += BATCH) {
     const batch = metas.slice(start, start + BATCH);
-    const tx = db.transaction('pixels', 'readonly');
-    const pixels = await Promise.all(batch.map((m) => tx.store.get(m.id)));
-    await tx.done;
+    const pixels = await readPixels(batch);
     for (let i = 0; i < batch.length; i++) {
       const meta = batch[i];
       const px = pixels[i];
@@ -101,7 +124,7 @@ async function writeEntries(
       index.push([path, salt ? '' : meta.sourcePath, label, meta.split, patient, await sha256Hex(png)]);
       counts[meta.split] ??= {};
       counts[meta.split][label] = (counts[meta.split][label] ?? 0) + 1;
-      await sink({ path, bytes: png });
+      if (options.images !== 'none') await sink({ path, bytes: png });
     }
     if (!(await progress(start + batch.length, metas.length))) return false;
   }
@@ -123,6 +146,7 @@ async function writeEntries(
     leakagePairs: dataset.leakage?.length ?? 0,
   };
   await sink({ path: 'stats.json', bytes: strToU8(JSON.stringify(stats, null, 2)) });
+  for (const entry of options.extra ?? []) await sink(entry);
   return true;
 }
 

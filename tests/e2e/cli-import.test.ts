@@ -33,7 +33,7 @@ describe('npm run studio -- import', () => {
   it('refuses an unknown option with exit 2 before starting anything', () => {
     const r = studio(['import', 'x', '--out', '/tmp/x', '--epochs', '2']);
     expect(r.status).toBe(2);
-    expect(r.stderr.split('\n')[0]).toBe('studio: --epochs applies to "train", not "import".');
+    expect(r.stderr.split('\n')[0]).toBe('studio: --epochs applies to "train" and "export-project", not "import".');
   });
 
   it.skipIf(!existsSync(conformance))('exports the conformance files as the references render them and lists the rejected ones (needs ../shared/data)', () => {

@@ -38,8 +38,8 @@ describe('studio CLI options', () => {
   });
 
   it.each([
-    [['serve', 'f', '--out', 'o'], 'Unknown command "serve": use "import" or "train".'],
-    [[], 'Unknown command "": use "import" or "train".'],
+    [['serve', 'f', '--out', 'o'], 'Unknown command "serve": use "import", "train", "export-project", "evaluate".'],
+    [[], 'Unknown command "": use "import", "train", "export-project", "evaluate".'],
     [['train', 'f'], '--out <dir> is required.'],
     [['train', '--out', 'o'], '"train" takes exactly one folder, got 0.'],
     [['train', 'a', 'b', '--out', 'o'], '"train" takes exactly one folder, got 2.'],
@@ -69,7 +69,7 @@ describe('studio CLI options', () => {
       'train', 'f', '--out', 'o', '--monitor', 'loss', '--schedule=cosine', '--imbalance', 'oversample', '--gpu-budget', '1500.5', '--micro-batch', '8',
     ]);
     expect(o).toMatchObject({ monitor: 'loss', schedule: 'cosine', imbalance: 'oversample', gpuBudgetMB: 1500.5, microBatch: 8 });
-    expect(refusal(['import', 'd', '--out', 'o', '--monitor', 'auc'])).toBe('--monitor applies to "train", not "import".');
+    expect(refusal(['import', 'd', '--out', 'o', '--monitor', 'auc'])).toBe('--monitor applies to "train" and "export-project", not "import".');
     expect(refusal(['import', 'd', '--out', 'o', '--micro-batch', '4'])).toBe('--micro-batch applies to "train", not "import".');
   });
 
@@ -105,5 +105,29 @@ describe('studio CLI options', () => {
     expect(() => parseSplit('80/10/5')).toThrow('--split percentages must add up to 100, got 95.');
     expect(() => parseSplit('0.8/0.1/0.1')).toThrow('--split must look like 80/10/10');
     expect(() => parseSplit('100/0/0')).toThrow('--split needs a training and a validation share above 0, got "100/0/0".');
+  });
+});
+
+describe('export-project and evaluate', () => {
+  it('reads export-project with the training settings it writes into config.json', () => {
+    expect(parseArgs(['export-project', 'f', '--out', 'o', '--epochs', '3', '--width', '0.125', '--schedule', 'cosine', '--image-size', '64'])).toEqual({
+      command: 'export-project', folder: 'f', out: 'o', epochs: 3, width: 0.125, schedule: 'cosine', imageSize: 64, cams: 4,
+    });
+    expect(parseArgs(['export-project', 'f', '--out', 'o', '--source', 'dicom']).source).toBe('dicom');
+    expect(refusal(['export-project', 'f', '--out', 'o', '--source', 'jpeg'])).toBe('--source must be one of png, dicom, got "jpeg".');
+    expect(refusal(['train', 'f', '--out', 'o', '--source', 'dicom'])).toBe('--source applies to "export-project", not "train".');
+    expect(refusal(['export-project', 'f', '--out', 'o', '--weights', 'w.pth'])).toBe('--weights applies to "train" and "evaluate", not "export-project".');
+    expect(refusal(['export-project', 'f', '--out', 'o', '--reload-after', '1'])).toBe('--reload-after applies to "train", not "export-project".');
+  });
+
+  it('reads evaluate: a folder, the weights, optionally the history of a run trained elsewhere', () => {
+    expect(parseArgs(['evaluate', 'f', '--weights', 'model.safetensors', '--history', 'history.json', '--cams', '2', '--out', 'o'])).toEqual({
+      command: 'evaluate', folder: 'f', out: 'o', weights: 'model.safetensors', history: 'history.json', cams: 2,
+    });
+    expect(refusal(['evaluate', 'f', '--out', 'o'])).toMatch(/"evaluate" needs --weights/);
+    expect(refusal(['evaluate', 'f', '--out', 'o', '--weights', 'm.safetensors', '--history', 'h.csv'])).toMatch(/--history must be a .json file/);
+    expect(refusal(['evaluate', 'f', '--out', 'o', '--weights', 'm.pth', '--history', 'h.json'])).toMatch(/--history goes with a .safetensors/);
+    expect(refusal(['evaluate', 'f', '--out', 'o', '--weights', 'm.safetensors', '--epochs', '0'])).toBe('--epochs applies to "train" and "export-project", not "evaluate".');
+    expect(refusal(['train', 'f', '--out', 'o', '--history', 'h.json'])).toBe('--history applies to "evaluate", not "train".');
   });
 });
