@@ -4,5 +4,6 @@ import '../src/platform/comlink-errors';
 import * as trainingService from '../src/platform/training-service';
 import * as explainService from '../src/platform/explain-service';
 import * as storageProbe from '../src/platform/storage-probe';
-expose({ ...trainingService, ...explainService, ...storageProbe });
-export type TrainingApi = typeof trainingService & typeof explainService & typeof storageProbe;
+import * as explanationChecks from '../src/platform/explanation-checks-service';
+expose({ ...trainingService, ...explainService, ...storageProbe, ...explanationChecks });
+export type TrainingApi = typeof trainingService & typeof explainService & typeof storageProbe & typeof explanationChecks;

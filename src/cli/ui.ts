@@ -28,17 +28,42 @@ export const UI = {
   status: 'train-status',
   progress: 'train-progress',
   historyRow: 'history-row',
+  /** how the last run ended and what it changed on its own (a folded last batch, an early stop) */
+  trainEnding: 'train-ending',
   resumeRun: 'resume-run',
+  /** the stored runs' list (a <details>) */
+  runs: 'runs',
+  /** one per stored run: data-id, data-status (runs.svelte.ts RunState), data-best-value, data-best-epoch */
+  runRow: 'run-row',
+  /** where a run loaded from a train.py project was trained */
+  runElsewhere: 'run-elsewhere',
+  runBest: 'run-best',
+  runOpen: 'run-open',
+  runResume: 'run-resume',
+  runDismiss: 'run-dismiss',
+  runDelete: 'run-delete',
+  runDeleteConfirm: 'run-delete-confirm',
+  runDeleteKeep: 'run-delete-keep',
   weightsInput: 'weights-input',
   weightsSelect: 'weights-select',
   exportModel: 'export-model',
   modelInput: 'model-input',
+  /** "Show a trained model": the bundled demo model on its demo data */
+  showDemoModel: 'show-demo-model',
+  /** its progress; data-phase idle | fetching | importing | loading | ready */
+  showcaseStatus: 'showcase-status',
   /** select of evaluated sets: values 'val' | 'test' | 'external:<datasetId>' (evaluation.setKey) */
   evalSet: 'eval-set',
   exportPredictions: 'export-predictions',
   exportMetrics: 'export-metrics',
   camSelect: 'cam-select',
   camCanvas: 'cam-canvas',
+  /** select of the layer the maps are read from: values '4' | '3'; every CAM canvas has data-layer and data-cam-size */
+  camLayer: 'cam-layer',
+  /** why the chosen layer's map is not drawn (under 4×4) and which size to import instead */
+  camProblem: 'cam-problem',
+  /** the colour scale beside every CAM overlay (a sibling of its canvas) */
+  colourBar: 'colour-bar',
   /** peak GPU bytes of the training run, as data-peak-bytes */
   gpuMemory: 'gpu-memory',
   /** the tfjs backend badge: data-backend is empty until the backend is chosen */
@@ -66,6 +91,10 @@ export const UI = {
   reportPatientLeakage: 'report-patient-leakage',
   rejections: 'rejections',
   exportZip: 'export-zip',
+  exportProject: 'export-project',
+  exportProjectDicom: 'export-project-dicom',
+  externalRunInput: 'external-run-input',
+  externalRunLoaded: 'external-run-loaded',
   exportPseudonymise: 'export-pseudonymise',
   storage: 'storage',
   storageEphemeral: 'storage-ephemeral',
@@ -86,6 +115,32 @@ export const UI = {
   report: 'report',
   metricAccuracy: 'metric-accuracy',
   metricAuc: 'metric-auc',
+  metricRecall: 'metric-recall',
+  metricSpecificity: 'metric-specificity',
+  /** beside each binary figure: its bootstrap interval as text, data-metric, data-low, data-high ('' while computed) */
+  metricInterval: 'ci',
+  /** the ROC curve's bootstrap band: data-band on its chart is the number of FPR grid points drawn */
+  targetSpecificity: 'target-specificity',
+  presetSpecificity: 'preset-specificity',
+  /** calibration of the shown set: data-temperature, data-ece (after the temperature when one is applied) */
+  calibration: 'calibration',
+  calibrate: 'calibrate',
+  uncalibrate: 'uncalibrate',
+  eceBefore: 'ece-before',
+  eceAfter: 'ece-after',
+  /** the reliability diagram: data-bins, data-ece */
+  reliability: 'reliability',
+  /** explanation sanity checks: data-state idle | running | done; one explanationCheck per method (data-method, data-deletion-map, data-deletion-random, data-randomised-layer4) */
+  explanationChecks: 'explanation-checks',
+  runExplanationChecks: 'run-explanation-checks',
+  explanationCheck: 'explanation-check',
+  explanationVerdicts: 'explanation-verdicts',
+  /** writes model-card.md and model-card.json */
+  exportModelCard: 'export-model-card',
+  cardIntendedUse: 'card-intended-use',
+  cardLimitations: 'card-limitations',
+  /** the decision threshold slider (0–1) of a binary model */
+  threshold: 'threshold',
   camOpacity: 'cam-opacity',
   teacherToggle: 'teacher-toggle',
   teacherStatus: 'teacher-status',
@@ -99,6 +154,18 @@ export const UI = {
   measureSpeed: 'measure-speed',
   presetLiveDemo: 'preset-live-demo',
   presetFullRecipe: 'preset-full-recipe',
+  /** a chart figure: data-chart ('step' | 'epoch' | 'roc' | 'pr'), data-title, data-x-ticks, data-y-axes
+   * ('left:loss|right:…'), data-marker-px (operating point in canvas pixels), data-operating-x / -y */
+  chart: 'chart',
+  /** inside a chart: saves it as a PNG */
+  chartPng: 'chart-png',
+  /** the guide above the panels: data-step is the current step ('data' | 'train' | 'evaluate' | 'explain') */
+  guide: 'guide',
+  /** one link per step: data-step, data-state ('done' | 'current' | 'todo'), aria-current="step" on the current one */
+  guideStep: 'guide-step',
+  guideHint: 'guide-hint',
+  /** the offline line in the header: data-status 'off' | 'ready' | 'update' | 'failed' (src/platform/offline.ts) */
+  offline: 'offline',
 } as const;
 
 export const sel = (testId: string) => `[data-testid="${testId}"]`;

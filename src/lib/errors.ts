@@ -29,6 +29,7 @@ export type StudioErrorCode =
   | 'storage-failed'
   // model, weights, training
   | 'bad-weights'
+  | 'demo-model-missing'
   | 'no-gpu'
   | 'device-lost'
   | 'gpu-error'

@@ -1,21 +1,29 @@
 /** The composition root: the real workers, database and browser edges, handed to the state classes once. */
 import { proxy } from 'comlink';
-import { deleteDataset, openStudioDb } from '../platform/db';
+import { checkpointEpochs, deleteDataset, deleteRun, openStudioDb, setRunStatus } from '../platform/db';
 import { saveBlob } from '../platform/download';
 import { requestPersistentStorage, storageInfo } from '../platform/storage';
-import { getImportPool, getTrainingWorker } from '../platform/workers';
+import { getImportPool, getMetricsWorker, getTrainingWorker } from '../platform/workers';
 import { otherTabs } from '../platform/other-tabs';
-import type { DatasetStore, RunStore } from './deps';
+import type { DatasetStore, RunStore, RunTabMessage } from './deps';
 import { DatasetState } from './datasets.svelte';
 import { ErrorState } from './errors.svelte';
 import { EvaluationState } from './evaluation.svelte';
 import { TrainingState } from './training.svelte';
+import { RunsState } from './runs.svelte';
+import { ElsewhereState } from './elsewhere.svelte';
+import { ShowcaseState } from './showcase.svelte';
+import { fetchDemoModel } from '../platform/demo-model';
+import { projectFilesFor, storeExternalRun } from '../platform/external-run';
 
 export interface Studio {
   errors: ErrorState;
   datasets: DatasetState;
   training: TrainingState;
   evaluation: EvaluationState;
+  runs: RunsState;
+  elsewhere: ElsewhereState;
+  showcase: ShowcaseState;
 }
 
 const datasetStore: DatasetStore = {
@@ -28,6 +36,9 @@ const datasetStore: DatasetStore = {
 
 const runStore: RunStore = {
   list: async () => (await openStudioDb()).getAll('runs'),
+  checkpointEpochs: async () => checkpointEpochs(await openStudioDb()),
+  remove: async (id) => deleteRun(await openStudioDb(), id),
+  setStatus: async (id, status) => setRunStatus(await openStudioDb(), id, status),
 };
 
 export function createStudio(): Studio {
@@ -42,9 +53,35 @@ export function createStudio(): Studio {
     callback: proxy,
     tabs: otherTabs(),
   });
-  const training = new TrainingState({ worker, runs: runStore, errors, save: saveBlob, callback: proxy });
-  const evaluation = new EvaluationState({ worker, errors, save: saveBlob, trainingEvents: training.events });
+  const training = new TrainingState({ worker, errors, save: saveBlob, callback: proxy });
+  const evaluation = new EvaluationState({ worker, errors, save: saveBlob, trainingEvents: training.events, metrics: getMetricsWorker() });
+  const runs = new RunsState({
+    store: runStore,
+    errors,
+    trainingEvents: training.events,
+    reopen: (run) => training.reopen(run),
+    resume: (run) => training.resumeRun(run),
+    selectDataset: (id) => (datasets.selectedId = id),
+    datasetName: (id) => datasets.list.find((d) => d.id === id)?.name,
+    tabs: otherTabs<RunTabMessage>('cxr-studio-runs'),
+    freed: () => void datasets.refreshStorage(),
+  });
   // every epoch writes a checkpoint: the storage figure follows
   training.events.on('epoch', () => datasets.refreshStorage());
-  return { errors, datasets, training, evaluation };
+  const elsewhere = new ElsewhereState({
+    pool: getImportPool(),
+    save: saveBlob,
+    callback: proxy,
+    errors,
+    config: () => ({ ...training.config, augment: { ...training.config.augment } }),
+    dataset: () => datasets.selected ?? undefined,
+    projectFiles: projectFilesFor,
+    storeRun: storeExternalRun,
+    opened: async (run) => {
+      await runs.refresh();
+      await runs.reopen(run.id);
+    },
+  });
+  const showcase = new ShowcaseState({ fetchModel: fetchDemoModel, datasets, training, errors });
+  return { errors, datasets, training, evaluation, runs, elsewhere, showcase };
 }

@@ -230,22 +230,30 @@ export class EvaluationState {
     this.deps.errors.report('evaluation', e);
   }
 
-  /** bumped by reset(): a sequence started before (afterTraining) sees it changed and stops */
+  /** bumped when the model shown goes away: a sequence started before (afterTraining) sees it changed and stops */
   private generation = 0;
 
   reset(): void {
-    this.generation++;
+    this.forgetModel();
     this.context = null;
     this.inputSize = null;
+    this.teacherIds = [];
+    this.teacher = [];
+    this.teacherEpoch = 0;
+  }
+
+  /**
+   * What belongs to the model shown (its scores, maps, intervals, calibration, checks) goes; teacher mode's maps of
+   * the run stay. A run's start does it through reset(); a model loaded or reopened without one, here.
+   */
+  private forgetModel(): void {
+    this.generation++;
     this.model = null;
     this.sets = {};
     this.setKey = 'val';
     this.cam = null;
     this.camImageId = null;
     this.gallery = {};
-    this.teacherIds = [];
-    this.teacher = [];
-    this.teacherEpoch = 0;
     this.inference = null;
     this.pointing = null;
     this.temperature = 1;
@@ -259,6 +267,7 @@ export class EvaluationState {
 
   /** After training (or loading a model): score val and test, show a CAM, play the demo pointing game. */
   async afterTraining(model: TrainedModel): Promise<void> {
+    this.forgetModel();
     // a new run resets the evaluation meanwhile: then this sequence belongs to a model that is gone; stop
     const generation = this.generation;
     const stale = () => generation !== this.generation;

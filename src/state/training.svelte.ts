@@ -212,6 +212,11 @@ export class TrainingState {
       this.status = 'done';
       this.runId = null;
       this.runConfig = null;
+      // the curves on the panel belong to the run before: a loaded model brings no history
+      this.history = [];
+      this.stepLosses = [];
+      this.step = null;
+      this.ending = '';
       this.config = { ...this.config, ...config };
       this.deps.errors.succeeded('training');
       await this.events.emit('model-ready', { runId: this.runId, config: $state.snapshot(this.config) });

@@ -50,7 +50,7 @@ describe('accessibility', () => {
     await waitForBackend(page);
     found.landing = await violations(page);
 
-    await importDemo(page, 24);
+    await importDemo(page, 24, 32);
     await page.click(sel(UI.browse));
     await page.waitForSelector(sel(UI.thumbnail));
     found.imported = await violations(page);

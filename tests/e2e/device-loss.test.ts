@@ -62,7 +62,7 @@ describe('GPU device loss', () => {
     s = await openStudio(served.url);
     const { page } = s;
     await waitForBackend(page, 'webgpu');
-    await importDemo(page, 16);
+    await importDemo(page, 16, 32);
     await setTraining(page, { epochs: 20, batch: 4, width: 0.125 });
     await startTraining(page); // a step has run: the loss hits a run in progress
     expect(await destroyGpuDevice(page)).toBe(true);

@@ -3,7 +3,8 @@
  * positive demo VALIDATION + TEST images (held out from training) whose CAM peak (positive class) lies in the planted lesion, within the standard
  * tolerance (15 px at 224 px, scaled). The configuration is the feasible one measured for the report;
  * override it with EVAL_POINTING_{SIZE,COUNT,EPOCHS,WIDTH,LR,BATCH,AUGMENT} to explore; EVAL_POINTING_SAVE=<dir> keeps
- * the trained model and the dataset's mean/std for offline analysis.
+ * the trained model and its card (the dataset it was trained on, its mean/std, the score): `npm run demo-model` makes
+ * the studio's bundled demo model (public/demo-model/) this way.
  *
  * Measured here (width ⅛, lr 1e-3, batch 32, 3 epochs, no augmentation, WebGL on SwiftShader):
  *   128 px, 1,200 images: val AUC 0.984, pointing game 0.414 (with augmentation: AUC 0.947, 0.362);
@@ -24,6 +25,7 @@ import { chromiumArgsFor } from '../../src/cli/session';
 import { downloadBytes, fill, sel, UI } from '../../src/cli/ui';
 import { errorTexts, importDemo, setTraining, studioFixture, trainToEnd, waitForBackend } from '../support/studio-fixture';
 import type { BackendChoice } from '../../src/cli/options';
+import { DEMO_DEFAULTS } from '../../src/lib/demo/generate';
 
 const env = (name: string, fallback: number) => Number(process.env[`EVAL_POINTING_${name}`] ?? fallback);
 // WebGL by default: on SwiftShader it trains this configuration ~8× faster than WebGPU (EVAL_POINTING_BACKEND=webgpu to compare)
@@ -92,7 +94,9 @@ describe.skipIf(!enabled)('demo pointing game', () => {
       await writeFile(path.join(saveDir, 'model.safetensors'), (await downloadBytes(page, UI.exportModel, 'to save the model')).bytes);
       const stats = page.locator(sel(UI.datasetStats)).first();
       const meanStd = { mean: Number(await stats.getAttribute('data-mean')), std: Number(await stats.getAttribute('data-std')) };
-      await writeFile(path.join(saveDir, 'run.json'), JSON.stringify({ ...CFG, ...meanStd, accuracy, total }, null, 2));
+      // the card the studio's "Show a trained model" reads (src/lib/demo/demo-model.ts)
+      const card = { count: CFG.count, size: CFG.size, seed: DEMO_DEFAULTS.seed, width: CFG.width, epochs: CFG.epochs, batch: CFG.batch, lr: CFG.lr, ...meanStd, pointing: accuracy, positives: total, backend: CFG.backend, augment: CFG.augment, valAuc: Number(auc) };
+      await writeFile(path.join(saveDir, 'card.json'), `${JSON.stringify(card, null, 2)}\n`);
       console.log(`saved the model and ${JSON.stringify(meanStd)} to ${saveDir}`);
     }
 

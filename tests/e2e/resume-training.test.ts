@@ -14,7 +14,7 @@ describe('reload during training', () => {
   it('resumes from the last checkpoint and finishes all epochs', async () => {
     const { page, session: s } = studio;
     await waitForBackend(page, 'webgpu');
-    await importDemo(page, 48);
+    await importDemo(page, 48, 32);
     await setTraining(page, { epochs: EPOCHS, batch: 16 });
     await page.click(sel(UI.train));
     // wait for two finished epochs, then pull the plug

@@ -6,12 +6,14 @@
 import { strFromU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { downloadBytes, fill, sel, UI } from '../../src/cli/ui';
+import { chromiumArgsFor } from '../../src/cli/session';
 import { errorTexts, importDemo, setTraining, studioFixture, trainToEnd, waitForBackend } from '../support/studio-fixture';
 
 const metrics = 'section[aria-label="Metrics"]';
 
 describe('trust', () => {
-  const studio = studioFixture();
+  // WebGL: on a software adapter the explanation checks' many forward passes run several times faster than on WebGPU
+  const studio = studioFixture({ args: chromiumArgsFor('webgl') });
 
   it('intervals, ROC band, reliability, temperature, specificity target, explanation checks, model card', async () => {
     const { page } = studio;

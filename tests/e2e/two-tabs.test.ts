@@ -19,7 +19,7 @@ describe('two tabs', () => {
     await waitForBackend(a);
     await waitForBackend(b);
 
-    await importDemo(a, 16);
+    await importDemo(a, 16, 32);
     await b.waitForSelector(`${sel(UI.datasetRow)}[data-status="ready"]`, { timeout: 60_000 }); // no reload in b
 
     await setTraining(a, { epochs: 30, batch: 4, width: 0.125 });

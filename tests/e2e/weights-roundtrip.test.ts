@@ -17,7 +17,7 @@ describe('model weights round trip', () => {
   it('export → load → export is byte-identical and has torchvision keys', async () => {
     const { page, session: s } = studio;
     await waitForBackend(page, 'webgpu');
-    await importDemo(page, 40);
+    await importDemo(page, 40, 32);
     await setTraining(page, { epochs: 1 });
     expect(await trainToEnd(page, 600_000)).toBe('done');
 

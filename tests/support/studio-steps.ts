@@ -13,8 +13,12 @@ export async function waitForBackend(page: Page, expected?: string): Promise<str
   return (await page.getAttribute(sel(UI.backend), 'data-backend')) ?? '';
 }
 
-/** Import `count` generated demo images and wait for a ready dataset row. */
-export async function importDemo(page: Page, count: number): Promise<void> {
+/**
+ * Import `count` generated demo images (at `size` px when given, else the size the page shows) and wait for a ready
+ * dataset row. Tests that do not look at CAMs import at 32 px: a quarter of the software-adapter default's work.
+ */
+export async function importDemo(page: Page, count: number, size?: number): Promise<void> {
+  if (size !== undefined) await page.fill(sel(UI.importSize), String(size));
   await page.fill(sel(UI.demoCount), String(count));
   await page.click(sel(UI.tryDemo));
   await waitOrError(page, `${sel(UI.datasetRow)}[data-status="ready"]`, 'Importing the demo', 300_000);

@@ -226,6 +226,21 @@ describe('EvaluationState', () => {
     expect(Object.values(evaluation.gallery).every((e) => e.layer === 3)).toBe(true);
   });
 
+  it('a model loaded after another (no run start between) is scored afresh: no interval, calibration or pointing game of the one before stays', async () => {
+    let computed = 0;
+    const metrics = { setTrust: async (images: ScoredImage[], threshold: number, temperature?: number) => (computed++, setTrust(images, threshold, temperature, { draws: 20 })) };
+    const { evaluation, ready, pointingGames } = evaluated(64, metrics);
+    await ready();
+    await vi.waitFor(() => expect(evaluation.trust).not.toBeNull());
+    evaluation.temperature = 2;
+    const first = computed;
+    await ready();
+    expect(evaluation.temperature).toBe(1);
+    await vi.waitFor(() => expect(evaluation.trust).not.toBeNull());
+    expect(computed).toBeGreaterThan(first);
+    expect(pointingGames()).toBe(2);
+  });
+
   it('shows the intervals of the shown set once computed; an answer overtaken by a later threshold is dropped', async () => {
     const answers: Array<{ threshold: number; release: () => void }> = [];
     const metrics = {

@@ -45,6 +45,7 @@ function studio(result: Partial<RunResult> = {}) {
     explainImages: ((ids: string[]) => ids.map(explanation)) as never,
     demoPointingGame: () => ({ hits: 1, total: 2, accuracy: 0.5, split: 'val+test', tolerancePx: 4, method: 'cam' }),
     teacherImages: () => ['a', 'b'],
+    loadTrainedModel: ((id: string, name: string) => void calls.push(`load ${id} ${name}`)) as never,
   });
   const { errors } = quietErrors();
   const { save, files } = savedFiles();
@@ -54,6 +55,22 @@ function studio(result: Partial<RunResult> = {}) {
 }
 
 describe('TrainingState', () => {
+  it('a loaded model (the bundled demo model) replaces the last run on the panel: its configuration, no curves, evaluated at once', async () => {
+    const { training, evaluation, calls } = studio();
+    await training.start('d1', 64);
+    expect(training.history).toHaveLength(2);
+    const ready: unknown[] = [];
+    training.events.on('model-ready', (m) => void ready.push(m.config.widthMultiplier));
+    expect(await training.loadModelBytes('demo-1600', 'demo-model.safetensors', new Uint8Array(4), { imageSize: 224, widthMultiplier: 0.125 })).toBe(true);
+    expect(calls).toContain('load demo-1600 demo-model.safetensors');
+    expect(training.history).toEqual([]);
+    expect(training.stepLosses).toEqual([]);
+    expect(training.runId).toBeNull();
+    expect(training.config.imageSize).toBe(224);
+    expect(ready).toEqual([0.125]);
+    expect(evaluation.sets.val).toHaveLength(2);
+  });
+
   it('picks small settings on a software adapter and lists stored weights', async () => {
     const { training, errors } = studio();
     await training.initBackend();
