@@ -114,13 +114,10 @@ export class EvaluationState {
   }
 
   /** the shown set with the temperature applied (what every probability and threshold metric uses) */
-  get scaled(): ScoredImage[] {
-    return scaleLogits(this.images, this.temperature);
-  }
+  readonly scaled = $derived<ScoredImage[]>(scaleLogits(this.images, this.temperature));
 
-  get metrics(): SetMetrics | null {
-    return setMetrics(this.scaled, this.threshold);
-  }
+  /** computed once per set, threshold or temperature change, however many panels read it (curves included) */
+  readonly metrics = $derived<SetMetrics | null>(setMetrics(this.scaled, this.threshold));
 
   private get metricsWorker(): TrustComputer {
     return this.deps.metrics ?? inThreadMetrics;
@@ -141,7 +138,7 @@ export class EvaluationState {
   }
 
   /** ECE and Brier of the shown set as the model says (before) and with the temperature (after; null at T = 1) */
-  get calibration(): { before: { ece: number; brier: number }; after: { ece: number; brier: number } | null } | null {
+  readonly calibration = $derived.by((): { before: { ece: number; brier: number }; after: { ece: number; brier: number } | null } | null => {
     const images = this.images;
     if (images.length === 0 || images[0].logits.length !== 1) return null;
     const labels = images.map((p) => p.label);
@@ -150,7 +147,7 @@ export class EvaluationState {
       return { ece: expectedCalibrationError(labels, p, CALIBRATION_BINS), brier: brierScore(labels, p) };
     };
     return { before: at(1), after: this.temperature === 1 ? null : at(this.temperature) };
-  }
+  });
 
   /** The trust of a set at the current threshold and temperature, from the cache or the metrics worker. */
   private async trustOf(setKey: SetKey): Promise<SetTrust | null> {
