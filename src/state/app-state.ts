@@ -54,7 +54,8 @@ export function createStudio(): Studio {
     tabs: otherTabs(),
   });
   const training = new TrainingState({ worker, errors, save: saveBlob, callback: proxy });
-  const evaluation = new EvaluationState({ worker, errors, save: saveBlob, trainingEvents: training.events, metrics: getMetricsWorker() });
+  // the metrics worker starts with the first intervals asked for, not with every page load
+  const evaluation = new EvaluationState({ worker, errors, save: saveBlob, trainingEvents: training.events, metrics: { setTrust: (...args) => getMetricsWorker().setTrust(...args) } });
   const runs = new RunsState({
     store: runStore,
     errors,
