@@ -166,6 +166,9 @@ export const UI = {
   guideHint: 'guide-hint',
   /** the offline line in the header: data-status 'off' | 'ready' | 'update' | 'failed' (src/platform/offline.ts) */
   offline: 'offline',
+  // ── dataset audit (issue 16; helper A) ──
+  // ── latent map (issue 16; helper B) ──
+  // ── revisions and run comparison (issue 16; helper C) ──
 } as const;
 
 export const sel = (testId: string) => `[data-testid="${testId}"]`;

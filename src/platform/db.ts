@@ -20,6 +20,8 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { Split } from '../lib/dataset/splits';
 import type { PixelSums } from '../lib/dataset/stats';
+import type { DatasetAudit, ImageTags } from '../lib/audit/types';
+import type { RevisionInfo } from '../lib/dataset/revisions';
 import { chunkKeyRange, type BlobRef } from '../lib/storage/chunks';
 import { describeStorageError } from '../lib/storage/storage-errors';
 import type { StudioError } from '../lib/errors';
@@ -44,6 +46,10 @@ export interface DatasetRecord {
   leakage?: Array<{ a: string; b: string }>;
   splitSeed: number;
   splitFractions: [number, number, number];
+  /** the dataset audit (lib/audit), computed when the import is finalised; absent in older records and revisions */
+  audit?: DatasetAudit;
+  /** set on a revision: the parent's images with edits; it stores no images of its own */
+  revision?: RevisionInfo;
 }
 
 export interface ImageRecord {
@@ -64,6 +70,10 @@ export interface ImageRecord {
   contentHash: string;
   sums: PixelSums;
   textElements?: Array<[string, string, string]>;
+  /** 64-bit perceptual hash of the stored pixels, 16 hex digits (lib/audit); absent in older records */
+  phash?: string;
+  /** the DICOM attributes the audit groups by */
+  tags?: ImageTags;
 }
 
 export interface PixelRecord {

@@ -24,6 +24,8 @@ export interface Studio {
   runs: RunsState;
   elsewhere: ElsewhereState;
   showcase: ShowcaseState;
+  // helper B's Studio fields here
+  // helper C's Studio fields here
 }
 
 const datasetStore: DatasetStore = {
@@ -84,5 +86,17 @@ export function createStudio(): Studio {
     },
   });
   const showcase = new ShowcaseState({ fetchModel: fetchDemoModel, datasets, training, errors });
-  return { errors, datasets, training, evaluation, runs, elsewhere, showcase };
+  // ── latent map (issue 16; helper B) ──
+  // ── revisions and run comparison (issue 16; helper C) ──
+  return {
+    errors,
+    datasets,
+    training,
+    evaluation,
+    runs,
+    elsewhere,
+    showcase,
+    // helper B's state fields here
+    // helper C's state fields here
+  };
 }
