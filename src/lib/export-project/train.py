@@ -614,7 +614,12 @@ def main(argv=None):
         opt.load_state_dict(ckpt["optimizer"])
         history, best = ckpt["history"], ckpt["best"]
         start_epoch = len(history) + 1
-        log(rank, f"resuming after epoch {len(history)}")
+        # a run that stopped early is finished: resuming it writes its best epoch again instead of training on
+        if ckpt.get("stoppedEarly"):
+            start_epoch = t["epochs"] + 1
+            log(rank, f"this run stopped early after epoch {len(history)}: nothing to resume (best epoch {best['epoch']})")
+        else:
+            log(rank, f"resuming after epoch {len(history)}")
     net = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None) if world > 1 else model
 
     size, mean, std = t["imageSize"], cfg["data"]["mean"], cfg["data"]["std"]
@@ -632,7 +637,7 @@ def main(argv=None):
     log(rank, f"{len(data['train'])} training / {len(data['val'])} validation images, {size} px, width x{t['widthMultiplier']}, "
               f"{outputs} output(s), pos_weight {pos_weight:.4g}, {world} process(es) on {device.type}, {per_process} images per process and step")
 
-    stopped_early = False
+    stopped_early = bool(args.resume and os.path.exists(ckpt_path) and ckpt.get("stoppedEarly"))
     for epoch in range(start_epoch, t["epochs"] + 1):
         t0 = time.time()
         train_set.set_epoch(epoch)
@@ -691,6 +696,9 @@ def main(argv=None):
             dist.broadcast(stop, 0)
         if stop.item() > 0:
             stopped_early = True
+            if rank == 0:
+                torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "history": history, "best": best, "stoppedEarly": True}, ckpt_path + ".tmp")
+                os.replace(ckpt_path + ".tmp", ckpt_path)
             log(rank, f"stopping early: no better {t['monitor']} for {t['patience']} epochs (best epoch {best['epoch']})")
             break
 
