@@ -88,7 +88,7 @@ function curvePoints(xs: number[], ys: number[], reverse: boolean): Array<{ x: n
 function curveChart(
   points: Array<{ x: number; y: number; at: number }>,
   point: OperatingPoint | null,
-  opts: { title: string; xLabel: string; yLabel: string; curveLabel: string; pointText: (p: OperatingPoint) => string; threshold: number; chance: boolean },
+  opts: { title: string; xLabel: string; yLabel: string; curveLabel: string; pointText: (p: OperatingPoint) => string; threshold: number; chance: boolean; baseline?: { label: string; y: number } },
 ): ChartSpec {
   const markAt = point ? points.findIndex((p) => p.at === point.index) : -1;
   const marked = markAt >= 0 ? point : null;
@@ -99,6 +99,7 @@ function curveChart(
     series: [
       { label: opts.curveLabel, color: COLORS.curve, scale: 'unit', values: points.map((p) => p.y), decimals: 3 },
       ...(opts.chance ? [{ label: 'chance', color: COLORS.chance, scale: 'unit', values: points.map((p) => p.x), decimals: 3, dash: [5, 4] }] : []),
+      ...(opts.baseline ? [{ label: opts.baseline.label, color: COLORS.chance, scale: 'unit', values: points.map(() => opts.baseline!.y), decimals: 3, dash: [5, 4] }] : []),
       {
         label: `operating point (threshold ${opts.threshold.toFixed(3)})`,
         color: COLORS.point,
@@ -173,8 +174,11 @@ export function perturbationChart(curves: { deletion: { map: number[]; random: n
   };
 }
 
-/** PR: precision over recall (increasing), the AP in title and legend, the threshold's (recall, precision) marked. */
-export function prChart(pr: PrecisionRecallCurve, ap: number, threshold: number, name: string): ChartSpec {
+/**
+ * PR: precision over recall (increasing), the AP in title and legend, the threshold's (recall, precision) marked, and
+ * when `prevalence` (the share of positives) is given, the no-skill line at that precision.
+ */
+export function prChart(pr: PrecisionRecallCurve, ap: number, threshold: number, name: string, prevalence?: number): ChartSpec {
   return curveChart(curvePoints(pr.recall, pr.precision, true), prOperatingPoint(pr, threshold), {
     title: `${name} · AP ${formatValue(ap)}`,
     xLabel: 'recall (sensitivity)',
@@ -183,6 +187,7 @@ export function prChart(pr: PrecisionRecallCurve, ap: number, threshold: number,
     pointText: (p) => `recall ${formatValue(p.x)} · precision ${formatValue(p.y)}`,
     threshold,
     chance: false,
+    baseline: prevalence !== undefined && Number.isFinite(prevalence) ? { label: `no skill (prevalence ${formatValue(prevalence)})`, y: prevalence } : undefined,
   });
 }
 

@@ -91,4 +91,11 @@ describe('precision-recall chart', () => {
     expect(spec.marker).toEqual({ x: 0.5, y: 1 });
     expect(spec.series[1].fixedValue).toBe('recall 0.500 · precision 1.000');
   });
+
+  it("draws the no-skill line at the set's prevalence when given", () => {
+    const spec = prChart(precisionRecallCurve(labels, scores), averagePrecision(labels, scores), 0.5, 'PR', 0.5);
+    expect(spec.series.map((s) => s.label)).toEqual(['precision-recall (AP 0.833)', 'no skill (prevalence 0.500)', 'operating point (threshold 0.500)']);
+    expect(spec.series[1].values).toEqual([0.5, 0.5, 0.5, 0.5, 0.5]);
+    expect(spec.series[1].dash).toEqual([5, 4]);
+  });
 });
