@@ -13,6 +13,7 @@ import { StudioError, toErrorData, type StudioErrorData } from '../lib/errors';
 import { imageId, openStudioDb, storageError, type DatasetRecord, type ImageRecord, type PixelRecord } from './db';
 import { bySourcePath } from '../lib/dataset/order';
 import { StageClock, type ImportProfile } from '../lib/dataset/import-profile';
+import { decodeJpegNative } from './native-jpeg';
 
 // Export, report and browsing also run in this worker (they read every stored image).
 export { exportZip, exportToDirectory, importReport, importReportCsv, browseImages, imageDetail } from './export';
@@ -44,7 +45,7 @@ export interface ImportJob {
   imageSize: number;
   fit: 'stretch' | 'letterbox';
   labels: LabelSource;
-  /** decode 8-bit grey JPEG at a DCT scale (Chromium's ImageDecoder) when the stored size is ≤ half the source */
+  /** decode 8-bit grey JPEG at a DCT scale (the browser's decoder) when the stored size is ≤ half the source: faster, not exact */
   scaledDecode?: boolean;
 }
 
@@ -53,45 +54,6 @@ const jobs = new Map<string, ImportJob>();
 /** Remember an import's settings and label table in this worker; its chunks name it by dataset id. */
 export function beginImport(job: ImportJob): void {
   jobs.set(job.datasetId, job);
-}
-
-interface VideoFrameLike {
-  codedWidth: number;
-  codedHeight: number;
-  allocationSize(options: { format: 'RGBA' }): number;
-  copyTo(buffer: Uint8Array, options: { format: 'RGBA' }): Promise<unknown>;
-  close(): void;
-}
-type ImageDecoderClass = new (init: { data: Uint8Array; type: string; desiredWidth: number; desiredHeight: number; colorSpaceConversion: 'none' }) => {
-  decode(): Promise<{ image: VideoFrameLike }>;
-  close(): void;
-};
-
-/**
- * Chromium's WebCodecs ImageDecoder, asked for a smaller size, decodes a JPEG at libjpeg-turbo's DCT scales (1/2, 1/4,
- * 1/8): the grey samples of that decoding, or null (another size came back, or no ImageDecoder here) for a full decode.
- */
-export async function decodeJpegScaled(stream: Uint8Array, width: number, height: number): Promise<Uint8Array | null> {
-  const Decoder = (globalThis as { ImageDecoder?: ImageDecoderClass }).ImageDecoder;
-  if (!Decoder) return null;
-  const decoder = new Decoder({ data: stream, type: 'image/jpeg', desiredWidth: width, desiredHeight: height, colorSpaceConversion: 'none' });
-  try {
-    const { image } = await decoder.decode();
-    try {
-      if (image.codedWidth !== width || image.codedHeight !== height) return null;
-      const rgba = new Uint8Array(image.allocationSize({ format: 'RGBA' }));
-      await image.copyTo(rgba, { format: 'RGBA' });
-      const grey = new Uint8Array(width * height);
-      for (let i = 0; i < grey.length; i++) grey[i] = rgba[i * 4];
-      return grey;
-    } finally {
-      image.close();
-    }
-  } catch {
-    return null;
-  } finally {
-    decoder.close();
-  }
 }
 
 /** What names a dataset before anything is imported into it. */
@@ -171,7 +133,8 @@ export async function importFiles(datasetId: string, items: ImportItem[]): Promi
   const job = jobs.get(datasetId);
   if (!job) throw new StudioError('internal', `The import of ${datasetId} was not begun in this worker.`);
   const { imageSize, fit, labels } = job;
-  const scaledJpeg = job.scaledDecode ? decodeJpegScaled : undefined;
+  // 8-bit grey baseline JPEG: the browser's decoder (exact at full size; at a DCT scale when the import asks for it)
+  const nativeJpeg = { decoder: decodeJpegNative, dctScale: job.scaledDecode === true };
   const clock = new StageClock();
   const lap = clock.lap.bind(clock);
   const done = await alreadyDone(items.map((it) => imageId(datasetId, it.path)));
@@ -193,7 +156,7 @@ export async function importFiles(datasetId: string, items: ImportItem[]): Promi
       clock.skip();
       const bytes = new Uint8Array(await read);
       clock.lap('read');
-      const { pixels: px, info } = await renderToModelSize(bytes, item.path, imageSize, fit, lap, scaledJpeg);
+      const { pixels: px, info } = await renderToModelSize(bytes, item.path, imageSize, fit, lap, nativeJpeg);
       const label = labelIndexFor(item.path, info, labels);
       const hash = contentHash(px);
       const sums = sumsOfUint8(px);
