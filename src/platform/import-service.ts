@@ -14,6 +14,9 @@ import { imageId, openStudioDb, storageError, type DatasetRecord, type ImageReco
 import { bySourcePath } from '../lib/dataset/order';
 import { StageClock, type ImportProfile } from '../lib/dataset/import-profile';
 import { decodeJpegNative } from './native-jpeg';
+import { perceptualHash } from '../lib/audit/phash';
+import { imageTags } from '../lib/audit/tags';
+import { buildAudit } from '../lib/audit/audit';
 
 // Export, report and browsing also run in this worker (they read every stored image).
 export { exportZip, exportToDirectory, importReport, importReportCsv, browseImages, imageDetail } from './export';
@@ -176,6 +179,8 @@ export async function importFiles(datasetId: string, items: ImportItem[]): Promi
         contentHash: hash,
         sums,
         textElements: info.textElements,
+        phash: perceptualHash(px, imageSize),
+        tags: imageTags(info),
       });
       pixels.push({ id, pixels: px });
     } catch (e) {
@@ -218,6 +223,7 @@ export async function generateDemo(
       originalHeight: imageSize,
       contentHash: contentHash(demo.pixels),
       sums: sumsOfUint8(demo.pixels),
+      // no perceptual hash: the demo's images share one template, so every one would be a near-duplicate
     });
     pixels.push({ id, pixels: demo.pixels, lesionMask: demo.lesionMask });
   }
@@ -265,6 +271,7 @@ export async function finalizeDataset(datasetId: string): Promise<FinalizeResult
     else if (seen.split !== m.split) leakage.push({ a: seen.sourcePath, b: m.sourcePath });
   }
   const { mean, std } = meanStd(trainSums);
+  const audit = buildAudit(metas, dataset.classes);
   const rejectedCount = await db.countFromIndex('rejections', 'byDataset', datasetId);
   try {
     const tx = db.transaction(['images', 'datasets'], 'readwrite');
@@ -276,6 +283,7 @@ export async function finalizeDataset(datasetId: string): Promise<FinalizeResult
       rejectedCount,
       stats: { mean, std, trainSums },
       leakage,
+      audit,
     });
     await tx.done;
   } catch (e) {

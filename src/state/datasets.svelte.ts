@@ -15,6 +15,7 @@ import { formatBytes } from '../lib/state-helpers/format-bytes';
 import type { Callback, DatasetStore, ImportPool, ImportWorker, OtherTabs, PickedFolder, SaveFile, StorageAccess, TabMessage } from './deps';
 import type { ErrorState } from './errors.svelte';
 import { advance, startProgress, type Progress } from './progress';
+import { auditJson, auditPairsCsv, auditTablesCsv } from '../lib/audit/export';
 
 export interface ImportSummary extends FinalizeResult {
   datasetId: string;
@@ -365,6 +366,19 @@ export class DatasetState {
       this.report(e);
       return null;
     }
+  }
+
+  /**
+   * Save the dataset's audit: 'json' (all of it), 'pairs' (CSV, one row per stored near-duplicate pair) or
+   * 'tables' (CSV in long form: per split, attribute, shortcut and leakage rows). Nothing without an audit.
+   */
+  downloadAudit(id: string, kind: 'json' | 'pairs' | 'tables'): void {
+    const record = this.list.find((d) => d.id === id);
+    const audit = record?.audit;
+    if (!record || !audit) return;
+    if (kind === 'json') this.deps.save(new Blob([auditJson(audit, record)], { type: 'application/json' }), `${record.name}-audit.json`);
+    else if (kind === 'pairs') this.deps.save(new Blob([auditPairsCsv(audit)], { type: 'text/csv' }), `${record.name}-audit-pairs.csv`);
+    else this.deps.save(new Blob([auditTablesCsv(audit, record.classes)], { type: 'text/csv' }), `${record.name}-audit-tables.csv`);
   }
 
   async downloadReport(id: string): Promise<void> {

@@ -27,6 +27,11 @@ export interface ImageInfo {
   studyInstanceUid?: string;
   sopInstanceUid?: string;
   modality?: string;
+  /** ViewPosition (0018,5101): PA, AP, LL … */
+  viewPosition?: string;
+  manufacturer?: string;
+  /** PixelSpacing (0028,0030) as written: "row\\column" in mm */
+  pixelSpacing?: string;
   /** every text element as [tag, keyword-or-tag, value] for the metadata viewer (strings only, never HTML) */
   textElements: Array<[string, string, string]>;
   /** what a structural pre-check found in a file the codec decoded anyway */
@@ -160,6 +165,9 @@ async function renderDicom(bytes: Uint8Array, name: string, lap: Lap, scaled?: S
       studyInstanceUid: trimmed(ds, 'x0020000d'),
       sopInstanceUid: trimmed(ds, 'x00080018'),
       modality: trimmed(ds, 'x00080060'),
+      viewPosition: trimmed(ds, 'x00185101'),
+      manufacturer: trimmed(ds, 'x00080070'),
+      pixelSpacing: trimmed(ds, 'x00280030'),
       textElements: texts,
       ...(raw.warnings ? { warnings: raw.warnings } : {}),
     },
