@@ -19,6 +19,9 @@ import type { TrainingSession } from './training-session';
 import { readingSession } from './session-guard';
 import { datasetVersion, notImportedError, openStoredDataset, readDatasetRecord, readPixelRecords, type StoredDataset } from './dataset-source';
 import { transfer } from 'comlink';
+import { pooledFeatures } from '../lib/model/features';
+import { sampleInOrder, thumbnail, THUMBNAIL_SIDE, type LatentImage } from '../lib/latent';
+import { mulberry32 } from '../lib/random';
 
 export type { CamLayer, CamMethod, Explanation } from '../lib/eval';
 
@@ -105,6 +108,40 @@ class ExplainService {
       label: toTrainingClass(m.label),
       logits: Array.from(logits[i]),
     }));
+  }
+
+  /**
+   * Penultimate features, logits and a small thumbnail of the source's labelled images (at most `limit`, a seeded
+   * sample), for the latent map; `onProgress(done, total)` after each batch.
+   */
+  async latentFeatures(source: EvalSource, limit = Infinity, onProgress?: (done: number, total: number) => void): Promise<LatentImage[]> {
+    const { model, dataset } = this.session();
+    const ext = 'externalDatasetId' in source ? await this.externalSet(source.externalDatasetId) : undefined;
+    const from = ext ?? dataset;
+    const labelled = from.metas.filter((m) => m.label >= 0 && (ext || m.split === (source as { split: Split }).split));
+    const metas = sampleInOrder(labelled, limit, mulberry32(0));
+    const size = model.config.inputSize;
+    const out: LatentImage[] = [];
+    for (let start = 0; start < metas.length; start += BATCH) {
+      const part = metas.slice(start, start + BATCH);
+      const images = await from.load(part.map((m) => m.id));
+      const { features, logits } = await pooledFeatures(model, images, dataset.mean, dataset.std);
+      part.forEach((m, i) =>
+        out.push({
+          id: m.id,
+          sourcePath: m.sourcePath,
+          split: ext ? 'external' : m.split,
+          label: ext ? trainingClassIndex(dataset.record.classes, ext.record.classes[m.label]) : m.label,
+          logits: Array.from(logits[i]),
+          features: features[i],
+          thumbnail: thumbnail(images[i], size),
+          thumbnailSize: Math.min(THUMBNAIL_SIDE, size),
+          tags: m.tags,
+        }),
+      );
+      onProgress?.(out.length, metas.length);
+    }
+    return transfer(out, out.flatMap((p) => [p.features.buffer as ArrayBuffer, p.thumbnail.buffer as ArrayBuffer]));
   }
 
   private datasetOf(imageId: string): StoredDataset {
@@ -206,6 +243,10 @@ class ExplainService {
 const service = new ExplainService(trainingSession);
 
 export const predictSet = readingSession((source: EvalSource) => service.predictSet(source));
+
+export const latentFeatures = readingSession((source: EvalSource, limit?: number, onProgress?: (done: number, total: number) => void) =>
+  service.latentFeatures(source, limit, onProgress),
+);
 
 /** `layer`: the ResNet stage the maps are read from (3 or 4); plain CAM exists on layer 4 only. */
 export const explainImages = readingSession((imageIds: string[], method: CamMethod = 'cam', classIndex?: number, layer: CamLayer = 4) =>

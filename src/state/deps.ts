@@ -3,6 +3,7 @@ import type { Remote } from 'comlink';
 import type { ImportApi } from '../../workers/import.worker';
 import type { TrainingApi } from '../../workers/train.worker';
 import type { MetricsApi } from '../../workers/metrics.worker';
+import type { ProjectionApi } from '../../workers/projection.worker';
 import type { DatasetRecord, RejectionRecord, RunRecord, RunStatus } from '../platform/db';
 import type { StorageInfo } from '../platform/storage';
 import type { PickedFile } from '../platform/folder';
@@ -82,3 +83,6 @@ export interface TrainingEvents extends Record<string, unknown> {
   /** a run completed, or a model was loaded: it can be evaluated */
   'model-ready': TrainedModel;
 }
+
+/** the latent map's UMAP / PCA (workers/projection.worker.ts) */
+export type ProjectionWorker = Remote<ProjectionApi>;

@@ -1,0 +1,6 @@
+export * from './projection';
+export * from './geometry';
+export * from './points';
+export * from './appearance';
+export * from './csv';
+export * from './thumbnail';
