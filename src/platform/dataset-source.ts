@@ -3,7 +3,7 @@ import type { Example } from '../lib/train/batches';
 import type { Split } from '../lib/dataset/splits';
 import { StudioError } from '../lib/errors';
 import { openStudioDb, type DatasetRecord, type ImageRecord, type PixelRecord } from './db';
-import { bySourcePath } from '../lib/dataset/order';
+import { datasetImages } from './dataset-images';
 
 export interface StoredDataset {
   record: DatasetRecord;
@@ -47,8 +47,7 @@ export async function openStoredDataset(datasetId: string, known?: DatasetRecord
   if (!record || record.status !== 'ready' || !record.stats) {
     throw notImportedError();
   }
-  const metas = await db.getAllFromIndex('images', 'byDataset', datasetId);
-  metas.sort(bySourcePath);
+  const metas = await datasetImages(record);
   return {
     record,
     metas,

@@ -22,6 +22,7 @@ import type { Split } from '../lib/dataset/splits';
 import type { PixelSums } from '../lib/dataset/stats';
 import type { DatasetAudit, ImageTags } from '../lib/audit/types';
 import type { RevisionInfo } from '../lib/dataset/revisions';
+import type { ScoredImage } from '../lib/eval/summary';
 import { chunkKeyRange, type BlobRef } from '../lib/storage/chunks';
 import { describeStorageError } from '../lib/storage/storage-errors';
 import type { StudioError } from '../lib/errors';
@@ -107,6 +108,8 @@ export interface RunRecord {
   modelEpoch?: number;
   /** where a run loaded with "Load a run trained elsewhere" was trained, e.g. "train.py on host (cpu, 2 processes)" */
   trainedElsewhere?: string;
+  /** the evaluated sets of its model by set key ('val', 'test'), written when the page's evaluation finishes (run comparison) */
+  scores?: Record<string, ScoredImage[]>;
 }
 
 /**
@@ -190,9 +193,16 @@ export function storageError(e: unknown): StudioError {
   return describeStorageError(e);
 }
 
-/** Delete a dataset and everything that hangs off it, in one transaction. */
+/** Delete a dataset and everything that hangs off it (a parent: its revisions and their runs too), in one transaction. */
 export async function deleteDataset(db: StudioDb, datasetId: string): Promise<void> {
   const tx = db.transaction(['datasets', 'images', 'pixels', 'rejections', 'runs', 'checkpoints', 'blobs'], 'readwrite');
+  const revisions = (await tx.objectStore('datasets').getAll()).filter((d) => d.revision?.parentId === datasetId);
+  for (const revision of revisions) await deleteDatasetIn(tx, revision.id);
+  await deleteDatasetIn(tx, datasetId);
+  await tx.done;
+}
+
+async function deleteDatasetIn(tx: RunsTx, datasetId: string): Promise<void> {
   const range = IDBKeyRange.only(datasetId);
   for (const store of ['images', 'rejections'] as const) {
     let cursor = await tx.objectStore(store).index('byDataset').openKeyCursor(range);
@@ -205,7 +215,6 @@ export async function deleteDataset(db: StudioDb, datasetId: string): Promise<vo
   const runs = await tx.objectStore('runs').index('byDataset').getAllKeys(range);
   for (const runId of runs) await deleteRunIn(tx, runId);
   await tx.objectStore('datasets').delete(datasetId);
-  await tx.done;
 }
 
 type RunsTx = IDBPTransaction<StudioSchema, ArrayLike<StoreNames<StudioSchema>>, 'readwrite'>;
@@ -243,6 +252,14 @@ export async function setRunStatus(db: StudioDb, runId: string, status: RunStatu
   const tx = db.transaction('runs', 'readwrite');
   const run = await tx.store.get(runId);
   if (run) await tx.store.put({ ...run, status });
+  await tx.done;
+}
+
+/** Store the evaluated sets of a run's model on its record (read and written in one transaction). */
+export async function setRunScores(db: StudioDb, runId: string, scores: Record<string, ScoredImage[]>): Promise<void> {
+  const tx = db.transaction('runs', 'readwrite');
+  const run = await tx.store.get(runId);
+  if (run) await tx.store.put({ ...run, scores });
   await tx.done;
 }
 

@@ -12,6 +12,7 @@ import { bySourcePath } from '../lib/dataset/order';
 import { describeTransferSyntax } from '../lib/dicom';
 import type { Split } from '../lib/dataset/splits';
 import { newSalt, pseudonym } from '../lib/dataset/pseudonym';
+import { datasetImages } from './dataset-images';
 import { openStudioDb, type DatasetRecord, type ImageRecord, type PixelRecord, type RejectionRecord } from './db';
 import { transfer } from 'comlink';
 
@@ -42,8 +43,7 @@ async function datasetOrThrow(datasetId: string): Promise<DatasetRecord> {
 }
 
 async function sortedImages(datasetId: string): Promise<ImageRecord[]> {
-  const metas = await (await openStudioDb()).getAllFromIndex('images', 'byDataset', datasetId);
-  return metas.sort(bySourcePath);
+  return datasetImages(await datasetOrThrow(datasetId));
 }
 
 function labelName(classes: string[], label: number): string {

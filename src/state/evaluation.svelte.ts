@@ -16,7 +16,7 @@ import type { EpochRecord } from '../lib/train/trainer';
 import { version as studioVersion } from '../../package.json';
 import type { SaveFile, TrainedModel, TrainingEvents, TrainingWorker } from './deps';
 import type { ErrorState } from './errors.svelte';
-import type { Emitter } from './events';
+import { Emitter } from './events';
 
 /** 'val' | 'test' | `external:${datasetId}` */
 export type SetKey = string;
@@ -49,11 +49,17 @@ export interface EvaluationDeps {
   now?: () => Date;
 }
 
+export interface EvaluationEvents extends Record<string, unknown> {
+  /** a run's model was scored: its sets by key (stored on the run's record for the run comparison) */
+  scored: { runId: string; sets: Record<SetKey, ScoredImage[]> };
+}
+
 function sourceOf(key: SetKey): EvalSource {
   return key.startsWith('external:') ? { externalDatasetId: key.slice('external:'.length) } : { split: key as 'val' | 'test' };
 }
 
 export class EvaluationState {
+  readonly events = new Emitter<EvaluationEvents>();
   context = $state<EvalContext | null>(null);
   /** the run (and its configuration) the evaluated model comes from */
   model = $state<TrainedModel | null>(null);
@@ -281,6 +287,7 @@ export class EvaluationState {
         if (stale()) return;
       }
       Object.assign(this.sets, scored);
+      if (model.runId) void this.events.emit('scored', { runId: model.runId, sets: scored }).catch((e) => this.report(e));
       if (scored.val.length === 0 && scored.test.length > 0) this.setKey = 'test';
       void this.refreshTrust();
       if (this.images.length > 0) await this.showCam(this.images[0].id);
