@@ -166,9 +166,90 @@ export const UI = {
   guideHint: 'guide-hint',
   /** the offline line in the header: data-status 'off' | 'ready' | 'update' | 'failed' (src/platform/offline.ts) */
   offline: 'offline',
-  // ── dataset audit (issue 16; helper A) ──
-  // ── latent map (issue 16; helper B) ──
-  // ── revisions and run comparison (issue 16; helper C) ──
+  // dataset audit
+  /** toggles the audit report of the selected dataset */
+  auditOpen: 'audit-open',
+  /** the audit report: data-dataset, data-state 'ready' | 'missing' (imported before the audit existed), data-pairs (all found), data-threshold */
+  audit: 'audit',
+  /** one shortcut warning: data-attribute (viewPosition, manufacturer …), data-v (Cramér's V) */
+  auditShortcut: 'audit-shortcut',
+  /** the near-duplicate leakage warning: data-splits "train|test,train|val" */
+  auditLeakage: 'audit-leakage',
+  /** one near-duplicate pair shown side by side: data-a, data-b (image ids), data-distance, data-splits "train|test", data-exact */
+  auditPair: 'audit-pair',
+  /** a pair's thumbnail canvas: data-drawn once its pixels are painted */
+  auditThumb: 'audit-thumb',
+  auditPairsPrev: 'audit-pairs-prev',
+  auditPairsNext: 'audit-pairs-next',
+  /** one row of the per-split table: data-split, data-images, data-patients */
+  auditSplit: 'audit-split',
+  /** one attribute's table: data-attribute */
+  auditAttribute: 'audit-attribute',
+  /** downloads: the audit as JSON, the near-duplicate pairs as CSV, the tables as CSV */
+  auditJson: 'audit-json',
+  auditCsv: 'audit-csv',
+  auditTablesCsv: 'audit-tables-csv',
+  // latent map
+  /** the latent map's section: data-phase idle | features | projecting | ready, data-features-ms, data-projection-ms */
+  latentMap: 'latent-map',
+  latentSet: 'latent-set',
+  latentMethod: 'latent-method',
+  latentColour: 'latent-colour',
+  /** at most this many points (a seeded sample of a larger set) */
+  latentLimit: 'latent-limit',
+  latentCompute: 'latent-compute',
+  latentCancel: 'latent-cancel',
+  /** the map: data-points, data-transform "a,b,c,d" (CSS px from its top-left corner = (a·x + b, c·y + d)), data-drawn (points drawn) */
+  latentCanvas: 'latent-canvas',
+  /** one per colour category: data-category, data-colour, data-count */
+  latentLegend: 'latent-legend',
+  latentTooltip: 'latent-tooltip',
+  /** the box selection's gallery: data-count (images selected) */
+  latentSelection: 'latent-selection',
+  /** one per selected image with its CAM: data-id */
+  latentTile: 'latent-tile',
+  latentPng: 'latent-png',
+  latentCsv: 'latent-csv',
+  latentEdit: 'latent-edit',
+  // revisions and run comparison
+  /** a confusion-matrix cell as a button: data-actual, data-predicted (class indices), data-count */
+  confusionCell: 'confusion-cell',
+  /** a mistake gallery tile's select box: data-id */
+  gallerySelect: 'gallery-select',
+  /** the curation section: data-selected, data-pending (edits marked, not saved) */
+  curation: 'curation',
+  /** one selected image: data-id, data-label */
+  curationImage: 'curation-image',
+  /** its tick: marks apply to the ticked images */
+  curationPick: 'curation-pick',
+  curationRelabelTo: 'curation-relabel-to',
+  curationRelabel: 'curation-relabel',
+  curationReason: 'curation-reason',
+  curationExclude: 'curation-exclude',
+  /** one marked edit: data-id, data-kind ('relabel' | 'exclude') */
+  curationEdit: 'curation-edit',
+  curationSave: 'curation-save',
+  /** trains the revision saved last with the page's training settings */
+  curationTrain: 'curation-train',
+  /** one row per dataset of the family (imported first): data-id, data-relabelled, data-excluded, data-images */
+  revisionRow: 'revision-row',
+  /** in a revision's row: its edits as CSV */
+  revisionCsv: 'revision-csv',
+  revisionDiffFrom: 'revision-diff-from',
+  revisionDiffTo: 'revision-diff-to',
+  /** one image whose fate differs between the two: data-id */
+  revisionDiffRow: 'revision-diff-row',
+  /** in the dataset list: "revision N of <parent>" */
+  datasetRevisionOf: 'dataset-revision-of',
+  /** the run comparison: data-left, data-right (run ids) */
+  compare: 'compare',
+  compareLeft: 'compare-left',
+  compareRight: 'compare-right',
+  compareSet: 'compare-set',
+  /** one row per run: data-run, data-auc, data-ap, data-accuracy, data-sensitivity, data-specificity */
+  compareRun: 'compare-run',
+  /** one changed image: data-id, data-before, data-after */
+  compareChange: 'compare-change',
 } as const;
 
 export const sel = (testId: string) => `[data-testid="${testId}"]`;

@@ -3,7 +3,7 @@ import { proxy } from 'comlink';
 import { checkpointEpochs, deleteDataset, deleteRun, openStudioDb, setRunStatus } from '../platform/db';
 import { saveBlob } from '../platform/download';
 import { requestPersistentStorage, storageInfo } from '../platform/storage';
-import { getImportPool, getMetricsWorker, getTrainingWorker } from '../platform/workers';
+import { getImportPool, getMetricsWorker, getProjectionWorker, getTrainingWorker } from '../platform/workers';
 import { otherTabs } from '../platform/other-tabs';
 import type { DatasetStore, RunStore, RunTabMessage } from './deps';
 import { DatasetState } from './datasets.svelte';
@@ -13,8 +13,13 @@ import { TrainingState } from './training.svelte';
 import { RunsState } from './runs.svelte';
 import { ElsewhereState } from './elsewhere.svelte';
 import { ShowcaseState } from './showcase.svelte';
+import { LatentMapState } from './latent-map.svelte';
 import { fetchDemoModel } from '../platform/demo-model';
 import { projectFilesFor, storeExternalRun } from '../platform/external-run';
+import { setRunScores } from '../platform/db';
+import { createRevision } from '../platform/revision-store';
+import { CurationState } from './curation.svelte';
+import { ComparisonState } from './comparison.svelte';
 
 export interface Studio {
   errors: ErrorState;
@@ -24,8 +29,9 @@ export interface Studio {
   runs: RunsState;
   elsewhere: ElsewhereState;
   showcase: ShowcaseState;
-  // helper B's Studio fields here
-  // helper C's Studio fields here
+  latentMap: LatentMapState;
+  curation: CurationState;
+  comparison: ComparisonState;
 }
 
 const datasetStore: DatasetStore = {
@@ -86,8 +92,51 @@ export function createStudio(): Studio {
     },
   });
   const showcase = new ShowcaseState({ fetchModel: fetchDemoModel, datasets, training, errors });
-  // ── latent map (issue 16; helper B) ──
-  // ── revisions and run comparison (issue 16; helper C) ──
+  const latentMap = new LatentMapState({
+    worker,
+    // the projection worker starts with the first map asked for
+    projector: { project: (...args) => getProjectionWorker().project(...args), cancel: () => getProjectionWorker().cancel() },
+    evaluation,
+    errors,
+    save: saveBlob,
+    callback: proxy,
+    trainingEvents: training.events,
+    datasetName: (id) => datasets.list.find((d) => d.id === id)?.name,
+    // a box drawn on the map → those images in the curation panel, to relabel or exclude
+    onEditSelection: (ids) => curation.select(ids, 'map selection'),
+  });
+  const datasetTabs = otherTabs();
+  const comparison = new ComparisonState({
+    errors,
+    runs: async () => (await openStudioDb()).getAll('runs'),
+    datasets: () => datasets.list,
+    pixels: async (id) => (await datasets.imageDetail(id))?.pixels ?? null,
+  });
+  evaluation.events.on('scored', async ({ runId, sets }) => {
+    await setRunScores(await openStudioDb(), runId, sets);
+    await comparison.refresh();
+  });
+  const curation = new CurationState({
+    errors,
+    save: saveBlob,
+    store: {
+      // the other tabs list the new revision too
+      create: async (baseId, edits) => {
+        const revision = await createRevision(baseId, edits);
+        datasetTabs?.post({ kind: 'datasets-changed' });
+        return revision;
+      },
+    },
+    evaluated: () => ({ datasetId: evaluation.context?.datasetId ?? null, setKey: evaluation.setKey, images: evaluation.scaled, threshold: evaluation.threshold, all: Object.values(evaluation.sets).flat() }),
+    datasets: () => datasets.list,
+    selectDataset: async (id) => {
+      await datasets.refresh();
+      datasets.selectedId = id;
+    },
+    train: (dataset) => training.start(dataset.id, dataset.imageSize),
+  });
+  // a tab closed mid-run: the other tabs offer its run for resuming at once
+  if (typeof addEventListener === 'function') addEventListener('pagehide', () => runs.leaving());
   return {
     errors,
     datasets,
@@ -96,7 +145,8 @@ export function createStudio(): Studio {
     runs,
     elsewhere,
     showcase,
-    // helper B's state fields here
-    // helper C's state fields here
+    latentMap,
+    curation,
+    comparison,
   };
 }

@@ -112,6 +112,14 @@ export class RunsState {
     });
   }
 
+  /**
+   * This tab closes (pagehide): its run stops with it, so the other tabs stop showing it as trained here and offer
+   * it for resuming at once instead of after their next reload.
+   */
+  leaving(): void {
+    if (this.ownRun) this.tell({ kind: 'training', runId: this.ownRun, active: false });
+  }
+
   private tell(message: RunTabMessage): void {
     this.deps.tabs?.post(message);
   }

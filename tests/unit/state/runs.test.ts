@@ -133,6 +133,20 @@ describe('RunsState', () => {
     await macrotask();
     expect(other.runs.rows[0]).toMatchObject({ state: 'done', reopenable: true });
   });
+
+  it('a tab closed mid-run tells the others: they offer its run for resuming without a reload', async () => {
+    const store = runStore([runRecord('live', { status: 'running', history: [epoch(1)] })], { live: [1] });
+    const bus = tabBus<RunTabMessage>();
+    const trainer = tab(store, bus());
+    await trainer.training.events.emit('run-stored', { runId: 'live' });
+    const other = tab(store, bus());
+    await other.runs.load();
+    expect(other.runs.rows[0].state).toBe('elsewhere');
+
+    trainer.runs.leaving();
+    await macrotask();
+    expect(other.runs.rows[0]).toMatchObject({ state: 'interrupted', resumable: true });
+  });
 });
 
 describe('run summaries', () => {
