@@ -2,11 +2,17 @@
  * The README's screenshots, taken from the built studio so they stay current:
  *   npm run build && npm run screenshots
  * trains a small live run on the demo (so the run list has one), then shows the bundled demo model
- * ("Show a trained model") and photographs the page and its sections into docs/screenshots/.
+ * ("Show a trained model"), computes its latent map, and photographs the page and its sections into
+ * docs/screenshots/; last, with ../shared/data, the audit of the cxr-dicom folder with 20 planted copies.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { openStudio, repoRoot, servePreview } from '../support/browser';
+import { openStudio, repoRoot, servePreview, sharedData } from '../support/browser';
+import { importFolder, waitForFolderDataset } from '../support/import-flow';
+import { computeMap } from '../support/latent-map';
 import { importDemo, setTraining, trainToEnd, waitForBackend } from '../support/studio-steps';
 import { UI, sel } from '../../src/cli/ui';
 
@@ -45,7 +51,31 @@ try {
     await page.locator(selector).first().screenshot({ path: path.join(out, file) });
     console.log(`wrote docs/screenshots/${file}`);
   }
+  const map = await computeMap(page, { set: 'val' });
+  await page.locator(sel(UI.latentMap)).screenshot({ path: path.join(out, 'map.png') });
+  console.log(`wrote docs/screenshots/map.png (${map.points} points)`);
+  await auditShot(page);
 } finally {
   await session.close();
   await served.stop();
+}
+
+/** The audit of the shared cxr-dicom folder with 20 of its files copied into the other class (the acceptance test's folder). */
+async function auditShot(page: import('playwright-core').Page): Promise<void> {
+  const source = path.join(sharedData, 'cxr-dicom');
+  if (!existsSync(source)) return console.log(`audit.png not taken: needs ${source}`);
+  const work = mkdtempSync(path.join(os.tmpdir(), 'cxr-audit-shot-'));
+  try {
+    const made = spawnSync('/usr/bin/python3', [path.join(repoRoot, 'tests/scripts/make-audit-folders.py'), 'copies', source, path.join(work, 'cxr-dicom-with-copies'), '20'], { encoding: 'utf8', maxBuffer: 16 << 20 });
+    if (made.status !== 0) return console.log(`audit.png not taken: make-audit-folders.py failed: ${made.stderr.trim().split('\n').pop()}`);
+    await importFolder(page, path.join(work, 'cxr-dicom-with-copies'), { size: 64 });
+    const id = await waitForFolderDataset(page, 'cxr-dicom-with-copies', 64, 600_000);
+    await page.click(sel(UI.auditOpen));
+    await page.waitForSelector(`${sel(UI.audit)}[data-dataset="${id}"][data-state="ready"]`);
+    await page.waitForFunction((thumb) => [...document.querySelectorAll(thumb)].every((c) => c.getAttribute('data-drawn') === 'true'), sel(UI.auditThumb));
+    await page.locator(sel(UI.audit)).screenshot({ path: path.join(out, 'audit.png') });
+    console.log('wrote docs/screenshots/audit.png');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
