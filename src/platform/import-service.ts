@@ -13,7 +13,7 @@ import { StudioError, toErrorData, type StudioErrorData } from '../lib/errors';
 import { imageId, openStudioDb, storageError, type DatasetRecord, type ImageRecord, type PixelRecord } from './db';
 import { bySourcePath } from '../lib/dataset/order';
 import { StageClock, type ImportProfile } from '../lib/dataset/import-profile';
-import { decodeJpegNative } from './native-jpeg';
+import { decodeJpegScaled } from './native-jpeg';
 import { perceptualHash } from '../lib/audit/phash';
 import { imageTags } from '../lib/audit/tags';
 import { buildAudit } from '../lib/audit/audit';
@@ -48,7 +48,7 @@ export interface ImportJob {
   imageSize: number;
   fit: 'stretch' | 'letterbox';
   labels: LabelSource;
-  /** decode 8-bit grey JPEG at a DCT scale (the browser's decoder) when the stored size is ≤ half the source: faster, not exact */
+  /** decode 8-bit grey JPEG at a DCT scale (Chromium's ImageDecoder) when the stored size is ≤ half the source: faster, not exact */
   scaledDecode?: boolean;
 }
 
@@ -136,8 +136,7 @@ export async function importFiles(datasetId: string, items: ImportItem[]): Promi
   const job = jobs.get(datasetId);
   if (!job) throw new StudioError('internal', `The import of ${datasetId} was not begun in this worker.`);
   const { imageSize, fit, labels } = job;
-  // 8-bit grey baseline JPEG: the browser's decoder (exact at full size; at a DCT scale when the import asks for it)
-  const nativeJpeg = { decoder: decodeJpegNative, dctScale: job.scaledDecode === true };
+  const scaledJpeg = job.scaledDecode ? decodeJpegScaled : undefined;
   const clock = new StageClock();
   const lap = clock.lap.bind(clock);
   const done = await alreadyDone(items.map((it) => imageId(datasetId, it.path)));
@@ -159,7 +158,7 @@ export async function importFiles(datasetId: string, items: ImportItem[]): Promi
       clock.skip();
       const bytes = new Uint8Array(await read);
       clock.lap('read');
-      const { pixels: px, info } = await renderToModelSize(bytes, item.path, imageSize, fit, lap, nativeJpeg);
+      const { pixels: px, info } = await renderToModelSize(bytes, item.path, imageSize, fit, lap, scaledJpeg);
       const label = labelIndexFor(item.path, info, labels);
       const hash = contentHash(px);
       const sums = sumsOfUint8(px);

@@ -1,7 +1,6 @@
 /**
- * The browser's own JPEG decoder (WebCodecs ImageDecoder: libjpeg-turbo in Chromium) for 8-bit grey baseline JPEG:
- * several times faster than the WASM codec, with the same pixels at full size. Asked for a smaller size, it decodes
- * at libjpeg-turbo's DCT scales (1/2, 1/4, 1/8).
+ * The browser's own JPEG decoder (WebCodecs ImageDecoder: libjpeg-turbo in Chromium) for the import's scaled-decode
+ * option: asked for a smaller size, it decodes 8-bit grey baseline JPEG at libjpeg-turbo's DCT scales (1/2, 1/4, 1/8).
  */
 
 interface PlaneLayout {
@@ -30,10 +29,10 @@ function planeZeroStep(format: string): number | null {
 }
 
 /**
- * The grey samples of `stream` decoded at width×height (its size, or a DCT scale of it), or null for the WASM
+ * The grey samples of `stream` decoded at width×height (a DCT scale of its size), or null for the full WASM
  * decode: no ImageDecoder here, another size or an unknown pixel format came back, or the decoder failed.
  */
-export async function decodeJpegNative(stream: Uint8Array, width: number, height: number): Promise<Uint8Array | null> {
+export async function decodeJpegScaled(stream: Uint8Array, width: number, height: number): Promise<Uint8Array | null> {
   const Decoder = (globalThis as { ImageDecoder?: ImageDecoderClass }).ImageDecoder;
   if (!Decoder) return null;
   let decoder: InstanceType<ImageDecoderClass> | undefined;

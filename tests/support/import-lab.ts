@@ -15,8 +15,8 @@ export function cxrFiles(): string[] {
 }
 
 export interface ImportLab {
-  /** each file rendered at `size` by the WASM decode and by the browser's decoder (dctScale: at a DCT scale) */
-  compare(files: string[], size: number, dctScale: boolean): Promise<ScaledComparison[]>;
+  /** each file rendered at `size` by the full WASM decode and by the browser's decoder at a DCT scale */
+  compare(files: string[], size: number): Promise<ScaledComparison[]>;
   close(): Promise<void>;
 }
 
@@ -38,10 +38,10 @@ export async function openImportLab(): Promise<ImportLab> {
   await session.page.goto(`${server.resolvedUrls!.local[0]}tests/browser/pages/import-lab.html`, { timeout: 300_000 });
   await session.page.waitForFunction(() => 'lab' in window, undefined, { timeout: 120_000 });
   return {
-    compare: (files, size, dctScale) =>
+    compare: (files, size) =>
       session.page.evaluate(
-        ([list, s, d]) => (window as unknown as { lab: { compare(f: string[], s: number, d: boolean): Promise<ScaledComparison[]> } }).lab.compare(list, s, d),
-        [files, size, dctScale] as const,
+        ([list, s]) => (window as unknown as { lab: { compare(f: string[], s: number): Promise<ScaledComparison[]> } }).lab.compare(list, s),
+        [files, size] as const,
       ),
     async close() {
       await session.close();

@@ -202,22 +202,14 @@ export async function decodeFirstFrame(
   return { samples, planar, shift: 0, photometric, ...(warning ? { warnings: [warning] } : {}) };
 }
 
-/**
- * Decodes an 8-bit grey JPEG at width×height (its size, or a DCT scale of it): the samples, or null to fall back to
- * the WASM decode.
- */
+/** Decodes an 8-bit grey JPEG at width×height (a DCT scale of its size): the samples, or null to fall back to a full decode. */
 export type ScaledJpegDecoder = (stream: Uint8Array, width: number, height: number) => Promise<Uint8Array | null>;
 
-/**
- * The platform's own JPEG decoder for 8-bit grey baseline JPEG, and what its decoding must still cover: a size×size
- * stretch, or the inner box of a size×size letterbox. `dctScale`: decode at the smallest DCT scale that covers it
- * (faster, not exact); else at full size (the same pixels as the WASM decoder).
- */
+/** What a scaled decoding must still cover: a size×size stretch, or the inner box of a size×size letterbox. */
 export interface ScaledDecodeTarget {
   decoder: ScaledJpegDecoder;
   size: number;
   fit: 'stretch' | 'letterbox';
-  dctScale: boolean;
 }
 
 /** The largest DCT scale denominator (8, 4, 2; 1: none) whose decoding is still at least minWidth × minHeight. */
@@ -227,9 +219,8 @@ export function jpegScaleFor(columns: number, rows: number, minWidth: number, mi
 }
 
 /**
- * The first frame of an 8-bit grey baseline JPEG decoded by the target's decoder, at full size or at the DCT scale the
- * target allows (the area resize finishes the job), or null when the file is not one or the decoder declines: then
- * decodeFirstFrame runs.
+ * The first frame of an 8-bit grey baseline JPEG decoded at the DCT scale its target allows (the area resize finishes
+ * the job), or null when the file is not one, no scale fits, or the decoder declines: then decodeFirstFrame runs.
  */
 export async function decodeFirstFrameScaled(
   ds: DataSet,
@@ -244,7 +235,8 @@ export async function decodeFirstFrameScaled(
   const long = Math.max(m.columns, m.rows);
   const [minWidth, minHeight] =
     target.fit === 'stretch' ? [target.size, target.size] : [Math.ceil((m.columns * target.size) / long), Math.ceil((m.rows * target.size) / long)];
-  const d = target.dctScale ? jpegScaleFor(m.columns, m.rows, minWidth, minHeight) : 1;
+  const d = jpegScaleFor(m.columns, m.rows, minWidth, minHeight);
+  if (d === 1) return null;
   const fragments = encapsulatedFirstFrame(ds, pixel, m, name);
   assertStreamMatchesHeader(fragments, ts.encoding, m, ts.name, name);
   const header = readJpegFrameHeader(fragments);

@@ -15,10 +15,10 @@ export async function renderToModelSize(
   size: number,
   fit: ModelFit,
   lap?: (stage: Parameters<Lap>[0] | 'resize') => void,
-  /** the platform's decoder for 8-bit grey baseline JPEG; dctScale: at a DCT scale when the size allows it (≤ half the source) */
-  nativeJpeg?: { decoder: ScaledJpegDecoder; dctScale: boolean },
+  /** decode 8-bit grey JPEG at a DCT scale when the size allows it (≤ half the source), then area-resize */
+  scaledJpeg?: ScaledJpegDecoder,
 ): Promise<{ pixels: Uint8Array; info: ImageInfo }> {
-  const image = await renderImageFileForResize(bytes, name, lap, nativeJpeg && { ...nativeJpeg, size, fit });
+  const image = await renderImageFileForResize(bytes, name, lap, scaledJpeg && { decoder: scaledJpeg, size, fit });
   // linear renderings: resize the stored samples, then map them to display values (exact, and cheaper)
   const [src, affine] = 'pixels' in image ? [image.pixels, undefined] : [image.linear.samples, image.linear];
   const resized =
