@@ -214,8 +214,20 @@ export class EvaluationState {
     this.keepMethodOnLayer();
   }
 
+  /** the method the person chose: a layer without it (plain CAM on layer 3) explains with Grad-CAM until one has it again */
+  private chosenMethod: CamMethod = 'cam';
+
   private keepMethodOnLayer(): void {
-    if (!methodsFor(this.layer).includes(this.method)) this.method = 'gradcam';
+    const available = methodsFor(this.layer);
+    if (available.includes(this.chosenMethod)) this.method = this.chosenMethod;
+    else if (!available.includes(this.method)) this.method = 'gradcam';
+  }
+
+  /** Explain every map shown with `method` from now on. */
+  async chooseMethod(method: CamMethod): Promise<void> {
+    this.method = method;
+    this.chosenMethod = method;
+    await this.refreshExplanations();
   }
 
   /** Another layer for every map shown (CAM on layer 3 becomes Grad-CAM: plain CAM needs layer 4's fc weights). */

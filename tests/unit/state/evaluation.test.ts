@@ -177,6 +177,13 @@ describe('EvaluationState', () => {
     expect(evaluation.method).toBe('gradcam');
     expect(asked.length).toBeGreaterThan(before);
     expect(asked.slice(before).every(([m, l]) => m === 'gradcam' && l === 3)).toBe(true);
+    // back on layer 4, plain CAM (still the chosen method) returns; a method chosen on layer 3 stays
+    await evaluation.setLayer(4);
+    expect([evaluation.method, asked.at(-1)]).toEqual(['cam', ['cam', 4]]);
+    await evaluation.setLayer(3);
+    await evaluation.chooseMethod('gradcam++');
+    await evaluation.setLayer(4);
+    expect([evaluation.method, asked.at(-1)]).toEqual(['gradcam++', ['gradcam++', 4]]);
   });
 
   it('a 32 px model: no map is 4×4, so the panel says which size to import; no pointing game, no CAM zip', async () => {
