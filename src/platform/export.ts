@@ -13,6 +13,7 @@ import { describeTransferSyntax } from '../lib/dicom';
 import type { Split } from '../lib/dataset/splits';
 import { newSalt, pseudonym } from '../lib/dataset/pseudonym';
 import { datasetImages } from './dataset-images';
+import { applyRevision } from '../lib/dataset/revisions';
 import { openStudioDb, type DatasetRecord, type ImageRecord, type PixelRecord, type RejectionRecord } from './db';
 import { transfer } from 'comlink';
 
@@ -328,8 +329,11 @@ export async function browseImages(datasetId: string, filter: BrowseFilter, offs
 }
 
 /** One image with its metadata (text elements) and pixels, for the viewer. */
-export async function imageDetail(id: string): Promise<{ meta: ImageRecord; pixels: Uint8Array } | null> {
+export async function imageDetail(id: string, datasetId?: string): Promise<{ meta: ImageRecord; pixels: Uint8Array } | null> {
   const db = await openStudioDb();
-  const [meta, px] = await Promise.all([db.get('images', id), db.get('pixels', id)]);
-  return meta && px ? { meta, pixels: px.pixels } : null;
+  const [meta, px, dataset] = await Promise.all([db.get('images', id), db.get('pixels', id), datasetId ? db.get('datasets', datasetId) : undefined]);
+  if (!meta || !px) return null;
+  // seen from a revision: the image as the revision has it (a relabelled one with its new label)
+  const [seen] = dataset?.revision ? applyRevision([meta], dataset.revision.edits) : [meta];
+  return { meta: seen ?? meta, pixels: px.pixels };
 }

@@ -358,10 +358,10 @@ export class DatasetState {
     }
   }
 
-  /** One image's metadata and pixels, for the viewer. */
-  async imageDetail(id: string): Promise<{ meta: ImageRecord; pixels: Uint8Array } | null> {
+  /** One image's metadata and pixels, for the viewer; `datasetId`: as that dataset (a revision) has it. */
+  async imageDetail(id: string, datasetId?: string): Promise<{ meta: ImageRecord; pixels: Uint8Array } | null> {
     try {
-      return await this.deps.pool.run((api) => api.imageDetail(id));
+      return await this.deps.pool.run((api) => api.imageDetail(id, datasetId));
     } catch (e) {
       this.report(e);
       return null;

@@ -133,6 +133,19 @@ describe('dataset revisions', () => {
     expect(await axeViolations(page, sel(UI.compare))).toEqual([]);
     expect(await axeViolations(page, sel(UI.curation))).toEqual([]);
 
+    // browsing the revision (selected for its run): a relabelled image shows its new label, also in the viewer
+    const relabelled = rows.find((r) => r[2] === 'relabel')!;
+    await page.click(sel(UI.browse));
+    await page.selectOption(sel(UI.browseSplit), 'val');
+    await page.selectOption(sel(UI.browseClass), { label: relabelled[4] });
+    const thumb = page.locator(`${sel(UI.thumbnail)}[title="${relabelled[0]}"]`);
+    await thumb.waitFor();
+    expect(await thumb.textContent()).toContain(`${relabelled[4]} ·`);
+    await thumb.click();
+    await page.waitForSelector(sel(UI.imageViewer));
+    expect(await page.textContent(sel(UI.imageViewer))).toContain(`${relabelled[4]} · `);
+    await page.click(`${sel(UI.imageViewer)} button:has-text("Close")`);
+
     // the imported dataset is unchanged: its record, its image records and its row
     const after = await readStored(page, parentId);
     expect(after).toEqual(before);
