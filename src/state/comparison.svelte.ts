@@ -4,7 +4,7 @@
  * dataset's split, as its model was evaluated.
  */
 import { diffRevisions, type ImageChange } from '../lib/dataset/revisions';
-import { setMetrics, type ScoredImage } from '../lib/eval/summary';
+import { setMetrics, type ScoredImage, type SetMetrics } from '../lib/eval/summary';
 import { rocComparisonChart } from '../lib/charts/comparison';
 import type { ChartSpec } from '../lib/charts';
 import type { DatasetRecord, RunRecord } from '../platform/db';
@@ -41,11 +41,15 @@ function rootOf(dataset: DatasetRecord | undefined): string | undefined {
 /** The figures of a run's scored `setKey` at threshold 0.5 (binary; N classes: accuracy and macro AUC only). */
 export function runFigures(run: RunRecord, setKey: string, datasetName: string): RunFigures | null {
   const images: ScoredImage[] = run.scores?.[setKey] ?? [];
-  const m = setMetrics(images, COMPARISON_THRESHOLD);
+  return figuresFrom(run, setMetrics(images, COMPARISON_THRESHOLD), images.length, datasetName);
+}
+
+/** A run's figures from the metrics of its `images` scored images. */
+function figuresFrom(run: RunRecord, m: SetMetrics | null, images: number, datasetName: string): RunFigures | null {
   if (!m) return null;
-  if (m.kind === 'multiclass') return { run, datasetName, images: images.length, auc: m.multi.macro.rocAuc, ap: NaN, accuracy: m.multi.accuracy, sensitivity: NaN, specificity: NaN };
+  if (m.kind === 'multiclass') return { run, datasetName, images, auc: m.multi.macro.rocAuc, ap: NaN, accuracy: m.multi.accuracy, sensitivity: NaN, specificity: NaN };
   const b = m.binary;
-  return { run, datasetName, images: images.length, auc: b.rocAuc, ap: b.averagePrecision, accuracy: b.accuracy, sensitivity: b.recall, specificity: b.specificity };
+  return { run, datasetName, images, auc: b.rocAuc, ap: b.averagePrecision, accuracy: b.accuracy, sensitivity: b.recall, specificity: b.specificity };
 }
 
 export class ComparisonState {
@@ -107,17 +111,17 @@ export class ComparisonState {
     return this.dataset(run.datasetId)?.name ?? 'deleted dataset';
   }
 
+  /** both runs' metrics of this set, computed once per choice (the figures and the ROC chart read them) */
+  private readonly metrics = $derived([this.left, this.right].map((run) => (run ? setMetrics(run.scores?.[this.setKey] ?? [], COMPARISON_THRESHOLD) : null)));
+
   /** both runs' figures (a run without scores of this set: null) */
   get figures(): Array<RunFigures | null> {
-    return [this.left, this.right].map((run) => (run ? runFigures(run, this.setKey, this.nameOf(run)) : null));
+    return [this.left, this.right].map((run, i) => (run ? figuresFrom(run, this.metrics[i], (run.scores?.[this.setKey] ?? []).length, this.nameOf(run)) : null));
   }
 
   /** the two runs' ROC curves on one chart; null unless both are binary and scored on this set */
   get roc(): ChartSpec | null {
-    const curves = [this.left, this.right].flatMap((run, i) => {
-      const m = run ? setMetrics(run.scores?.[this.setKey] ?? [], COMPARISON_THRESHOLD) : null;
-      return m?.kind === 'binary' ? [{ name: `run ${i === 0 ? 'A' : 'B'}`, roc: m.roc, auc: m.binary.rocAuc }] : [];
-    });
+    const curves = this.metrics.flatMap((m, i) => (m?.kind === 'binary' ? [{ name: `run ${i === 0 ? 'A' : 'B'}`, roc: m.roc, auc: m.binary.rocAuc }] : []));
     return curves.length === 2 ? rocComparisonChart(curves, `ROC curves (${this.setKey} split of each run's dataset)`) : null;
   }
 

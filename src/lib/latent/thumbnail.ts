@@ -1,14 +1,12 @@
-import { resizeArea } from '../image/resize';
+import { resizeArea, toUint8 } from '../image/resize';
 
 /** side of the map's hover thumbnails, px */
 export const THUMBNAIL_SIDE = 48;
 
 /** A size×size grey image shrunk to side×side by area averaging. */
 export function thumbnail(pixels: Uint8Array, size: number, side = THUMBNAIL_SIDE): Uint8Array {
-  const small = resizeArea(pixels, size, size, Math.min(side, size), Math.min(side, size));
-  const out = new Uint8Array(small.length);
-  for (let i = 0; i < small.length; i++) out[i] = Math.round(Math.min(255, Math.max(0, small[i])));
-  return out;
+  // averaged in [0, 1] (the affine map), quantised back to 8 bits as the import does
+  return toUint8(resizeArea(pixels, size, size, Math.min(side, size), Math.min(side, size), { scale: 1 / 255, offset: 0 }));
 }
 
 /** Up to `limit` of `items`, a seeded-random sample in their original order (all of them when there are fewer). */
