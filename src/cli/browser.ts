@@ -29,11 +29,22 @@ export interface Served {
   stop(): Promise<void>;
 }
 
+// Ports Chromium refuses to open (net::ERR_UNSAFE_PORT), from 4000 up: a test server drawn on 5061 failed a CI run.
+const unsafePorts = new Set([4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6697, 10080]);
+
+/** A random port in [from, from + span) that Chromium will open. */
+export function randomPort(from: number, span: number): number {
+  for (;;) {
+    const port = from + Math.floor(Math.random() * span);
+    if (!unsafePorts.has(port)) return port;
+  }
+}
+
 /**
  * `vite preview` of dist/ (or of the build in STUDIO_DIST, so two checks can serve two builds) on a free-ish
  * port; the build must exist (npm test builds first).
  */
-export async function servePreview(port = 4300 + Math.floor(Math.random() * 500)): Promise<Served> {
+export async function servePreview(port = randomPort(4300, 500)): Promise<Served> {
   const dist = path.resolve(repoRoot, process.env.STUDIO_DIST ?? 'dist');
   if (!existsSync(path.join(dist, 'index.html'))) {
     throw new Error(`${dist} is missing: run \`npm run build\` first (npm test does).`);

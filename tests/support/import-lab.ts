@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createServer, type ViteDevServer } from 'vite';
-import { openStudio, repoRoot, sharedData, type Session } from './browser';
+import { openStudio, randomPort, repoRoot, sharedData, type Session } from './browser';
 import type { ScaledComparison } from '../browser/pages/import-lab';
 
 export const cxrDir = path.join(sharedData, 'cxr-dicom');
@@ -25,7 +25,7 @@ export async function openImportLab(): Promise<ImportLab> {
     root: repoRoot,
     configFile: path.join(repoRoot, 'vite.config.ts'),
     logLevel: 'error',
-    server: { port: 5300 + Math.floor(Math.random() * 400), strictPort: true, host: 'localhost', hmr: false, watch: null },
+    server: { port: randomPort(5300, 400), strictPort: true, host: 'localhost', hmr: false, watch: null },
     optimizeDeps: { entries: ['tests/browser/pages/import-lab.html'] },
   });
   await server.listen();

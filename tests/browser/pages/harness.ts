@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createServer, type ViteDevServer } from 'vite';
-import { openStudio, repoRoot, sharedData, type Session } from '../../support/browser';
+import { openStudio, randomPort, repoRoot, sharedData, type Session } from '../../support/browser';
 
 export interface Lab {
   session: Session;
@@ -20,7 +20,7 @@ export async function openModelLab(pageName = 'model-lab'): Promise<Lab> {
     configFile: path.join(repoRoot, 'vite.config.ts'),
     logLevel: 'error',
     // No HMR/watching: an edit elsewhere in the tree must not reload the page mid-measurement.
-    server: { port: 4800 + Math.floor(Math.random() * 400), strictPort: true, host: 'localhost', hmr: false, watch: null },
+    server: { port: randomPort(4800, 400), strictPort: true, host: 'localhost', hmr: false, watch: null },
     // Pre-bundle tfjs for this page only (the app's own entry is not needed here).
     optimizeDeps: { entries: [`tests/browser/pages/${pageName}.html`], include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu'] },
   });
